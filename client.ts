@@ -1,0 +1,163 @@
+/**
+ * rov-client: finds an rov-server (or takes --host), receives its video over WebRTC, decodes and
+ * shows it natively. Q or Esc in the window, or Ctrl+C, quits. A status line each second.
+ */
+import { CLIENT_HELP, type ClientOptions, parseClientOptions } from "./lib/cli/client_options.ts";
+import { interrupted, runMain } from "./lib/cli/run_main.ts";
+import { gstreamer, hasElement } from "./lib/ffi/gst.ts";
+import { hostOs } from "./lib/ffi/library_path.ts";
+import { chooseDecoder, DECODER_ELEMENTS, displaySinks } from "./lib/media/receiver.ts";
+import { ReceiverPipeline } from "./lib/media/receiver_pipeline.ts";
+import { MediaError } from "./lib/media/media_error.ts";
+import { ReceiverSession } from "./lib/webrtc/receiver_session.ts";
+import { hostAddresses, isLoopback } from "./lib/webrtc/ice_config.ts";
+import { offerUrl, postOffer } from "./lib/signalling/offer_client.ts";
+import { findServer } from "./lib/discovery/browser.ts";
+import { broadcastTargets } from "./lib/discovery/broadcast.ts";
+import { rtpSequence, SequenceTracker } from "./lib/stats/sequence_tracker.ts";
+import { formatStatus, StreamStats } from "./lib/stats/stream_stats.ts";
+import { log, setLogLevel } from "./lib/log.ts";
+import { versionText } from "./lib/version.ts";
+
+const PROGRAM = "rov-client";
+const QUIT_KEYS = new Set(["q", "Q", "Escape"]);
+
+function ipv4Interfaces() {
+  return Deno.networkInterfaces().filter((i) => i.family === "IPv4");
+}
+
+/** The server's offer URL: from discovery with --auto, else from --host and --signal-port. */
+async function locateServer(options: ClientOptions, signal: AbortSignal): Promise<string> {
+  if (!options.auto) return offerUrl(options.host!, options.signalPort);
+  const targets = options.discoveryAddresses ?? broadcastTargets(ipv4Interfaces());
+  log.info(
+    `Looking for rov-server${options.name ? ` "${options.name}"` : ""} (UDP ${options.discoveryPort})...`,
+  );
+  const found = await findServer({
+    port: options.discoveryPort,
+    targets,
+    name: options.name,
+    timeoutMs: options.discoveryTimeoutS * 1000,
+    signal,
+  });
+  const b = found.beacon;
+  log.info(`Found rov-server "${b.name}" at ${found.address}: ${b.width}x${b.height}@${b.fps} ${b.codec}`);
+  return b.urls.offer;
+}
+
+/** Whether a window can be opened; Linux needs an X display. */
+function canShowWindow(): boolean {
+  if (hostOs() !== "linux") return true;
+  return Boolean(Deno.env.get("DISPLAY") || Deno.env.get("WAYLAND_DISPLAY"));
+}
+
+async function main(args: string[]): Promise<number> {
+  const options = parseClientOptions(args);
+  if (options.help) {
+    console.log(CLIENT_HELP);
+    return 0;
+  }
+  if (options.version) {
+    console.log(versionText(PROGRAM));
+    return 0;
+  }
+  setLogLevel(options.verbose ? "debug" : "info");
+  const startedAt = performance.now();
+  gstreamer();
+  const decoder = chooseDecoder(hasElement);
+  if (!decoder) throw new MediaError("No H.264 decoder: install gstreamer1.0-libav (avdec_h264)");
+  let headless = options.headless;
+  if (!headless && !canShowWindow()) {
+    log.info("No display (DISPLAY is not set): running headless, status line only");
+    headless = true;
+  }
+  const sink = headless ? undefined : options.sink ?? displaySinks(hostOs()).find(hasElement);
+  if (!headless && !sink) {
+    throw new MediaError("No video sink for a window: install gstreamer1.0-x (ximagesink)");
+  }
+  if (sink && !hasElement(sink)) {
+    throw new MediaError(`GStreamer element "${sink}" is not installed (--sink)`);
+  }
+
+  const stop = new AbortController();
+  const signal = interrupted();
+  const done = Promise.withResolvers<number>();
+  void signal.promise.then(() => done.resolve(0));
+  const stats = new StreamStats();
+  const sequence = new SequenceTracker();
+  let session: ReceiverSession | undefined;
+  let firstFrameLogged = false;
+
+  const receiver = new ReceiverPipeline(
+    { decoder, latencyMs: options.latencyMs, lowLatency: options.lowLatency, sink },
+    {
+      onFrame: (frame) => {
+        stats.frame(frame.width, frame.height);
+        if (!firstFrameLogged) {
+          firstFrameLogged = true;
+          log.info(
+            `First frame ${frame.width}x${frame.height} after ${
+              Math.round(performance.now() - startedAt)
+            } ms`,
+          );
+        }
+        if (options.frames !== undefined && stats.frames >= options.frames) done.resolve(0);
+      },
+      onKey: (key) => {
+        if (QUIT_KEYS.has(key)) done.resolve(0);
+      },
+      onDecodeTrouble: () => session?.requestKeyFrame(),
+      onError: (error) => done.reject(error),
+    },
+  );
+  const status = setInterval(() => {
+    console.log(formatStatus(stats.snapshot(), [DECODER_ELEMENTS[decoder]]));
+  }, 1000);
+  try {
+    const url = await Promise.race([locateServer(options, stop.signal), done.promise.then(() => undefined)]);
+    if (url !== undefined) {
+      const serverHost = new URL(url).hostname.replace(/^\[|\]$/g, "");
+      const ice = {
+        addresses: isLoopback(serverHost) ? ["127.0.0.1"] : hostAddresses("0.0.0.0", ipv4Interfaces()),
+        stun: options.stun,
+      };
+      log.debug(`Offering to ${url} with host candidates ${ice.addresses.join(", ")}`);
+      session = await ReceiverSession.connect((offer) => postOffer(url, offer, { signal: stop.signal }), {
+        ice,
+        signal: stop.signal,
+        onPacket: (packet) => {
+          const lost = sequence.push(rtpSequence(packet));
+          stats.packet(packet.byteLength, lost);
+          if (lost > 0) session?.requestKeyFrame();
+          receiver.push(packet);
+        },
+        onState: (state) => {
+          log.debug(`WebRTC ${state}`);
+          if (state === "failed") {
+            done.reject(
+              new Error(
+                `WebRTC connection to ${serverHost} failed (no media path: check --host and firewalls)`,
+              ),
+            );
+          }
+          if (state === "closed" && !stop.signal.aborted) {
+            done.reject(new Error("rov-server closed the connection"));
+          }
+        },
+      });
+      if (options.durationS !== undefined) setTimeout(() => done.resolve(0), options.durationS * 1000);
+    }
+    return await done.promise;
+  } finally {
+    stop.abort();
+    clearInterval(status);
+    signal.dispose();
+    await session?.close();
+    await receiver.close();
+    if (stats.frames > 0) console.log(formatStatus(stats.snapshot(), [DECODER_ELEMENTS[decoder], "done"]));
+  }
+}
+
+if (import.meta.main) {
+  await runMain(PROGRAM, () => main(Deno.args));
+}

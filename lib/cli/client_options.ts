@@ -1,0 +1,133 @@
+/** rov-client's command line: every option, its default, and validation. Pure. */
+import { parseArgs } from "node:util";
+import { CliError, hostOption, intOption, numberOption, parseError } from "./cli_error.ts";
+
+export interface ClientOptions {
+  /** Find the server by discovery instead of --host. */
+  auto: boolean;
+  host?: string;
+  signalPort: number;
+  discoveryPort: number;
+  discoveryTimeoutS: number;
+  /** Where discovery queries go; undefined: every interface's broadcast address. */
+  discoveryAddresses?: string[];
+  name?: string;
+  stun: boolean;
+  headless: boolean;
+  /** Exit 0 after this many decoded frames. */
+  frames?: number;
+  /** Exit 0 after this many seconds of video. */
+  durationS?: number;
+  latencyMs: number;
+  lowLatency: boolean;
+  sink?: string;
+  verbose: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export const CLIENT_HELP = `rov-client: shows the live video of an rov-server with the lowest delay
+
+Usage: rov-client --auto [options]
+       rov-client --host ADDR [options]
+
+Finding the server
+  --auto                     find the server on the LAN (also: --host auto)
+  --host ADDR                the server's address
+  --signal-port N            the server's signalling port (default 8080)
+  --name NAME                with --auto: the server announcing this name
+  --discovery-port N         UDP discovery port (default 5003)
+  --discovery-timeout S      give up discovery after S seconds (default 5)
+  --discovery-address LIST   comma-separated addresses queries go to (default: the broadcast
+                             address of every IPv4 interface, loopback included)
+  --stun                     use Google's public STUN server (off: nothing outside the LAN is contacted)
+
+Video
+  --headless                 no window: decode and report only
+  --frames N                 exit 0 after N decoded frames
+  --duration S               exit 0 after S seconds of video
+  --webrtc-latency MS        jitter-buffer latency (default 0: frames are decoded the moment they arrive)
+  --no-low-latency           smoother playback: 200 ms jitter buffer, display synchronised to the clock
+  --sink ELEMENT             GStreamer video sink for the window (default: the best one for this OS)
+
+Other
+  --verbose                  log GStreamer pipelines and connection details
+  --help                     this text
+  --version                  version and build information
+
+In the window, Q or Esc quits; Ctrl+C quits from the terminal.
+`;
+
+/** Parses rov-client's arguments; throws CliError with a one-line reason. */
+export function parseClientOptions(args: string[]): ClientOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        auto: { type: "boolean" },
+        host: { type: "string" },
+        "signal-port": { type: "string" },
+        name: { type: "string" },
+        "discovery-port": { type: "string" },
+        "discovery-timeout": { type: "string" },
+        "discovery-address": { type: "string" },
+        stun: { type: "boolean" },
+        headless: { type: "boolean" },
+        frames: { type: "string" },
+        duration: { type: "string" },
+        "webrtc-latency": { type: "string" },
+        "no-low-latency": { type: "boolean" },
+        sink: { type: "string" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
+      },
+    }));
+  } catch (error) {
+    throw parseError(error);
+  }
+  const str = (key: string) => values[key] as string | undefined;
+  const help = values.help === true;
+  const version = values.version === true;
+  const hostArg = str("host");
+  const auto = values.auto === true || hostArg === "auto";
+  const host = hostArg === "auto" ? undefined : hostOption("host", hostArg);
+  if (auto && host !== undefined) throw new CliError("--auto and --host ADDR contradict each other: use one");
+  if (!auto && host === undefined && !help && !version) {
+    throw new CliError("Say where the server is: --auto to find it on the LAN, or --host ADDR");
+  }
+  if (str("name") !== undefined && !auto) throw new CliError("--name selects a server found with --auto");
+  const lowLatency = values["no-low-latency"] !== true;
+  const addresses = str("discovery-address")?.split(",").map((a) => a.trim()).filter(Boolean);
+  for (const address of addresses ?? []) {
+    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+      throw new CliError(`Invalid --discovery-address ${JSON.stringify(address)}: expected IPv4 addresses`);
+    }
+  }
+  const sink = str("sink");
+  if (sink !== undefined && !/^[a-z0-9_]+$/.test(sink)) {
+    throw new CliError(`Invalid --sink ${JSON.stringify(sink)}: expected a GStreamer element name`);
+  }
+  return {
+    auto,
+    host,
+    signalPort: intOption("signal-port", str("signal-port"), 1, 65535) ?? 8080,
+    discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
+    discoveryTimeoutS: numberOption("discovery-timeout", str("discovery-timeout"), 0.1, 3600) ?? 5,
+    discoveryAddresses: addresses && addresses.length > 0 ? addresses : undefined,
+    name: str("name"),
+    stun: values.stun === true,
+    headless: values.headless === true,
+    frames: intOption("frames", str("frames"), 1, 1_000_000_000),
+    durationS: numberOption("duration", str("duration"), 0.1, 31_536_000),
+    latencyMs: intOption("webrtc-latency", str("webrtc-latency"), 0, 10_000) ?? (lowLatency ? 0 : 200),
+    lowLatency,
+    sink,
+    verbose: values.verbose === true,
+    help,
+    version,
+  };
+}

@@ -1,0 +1,145 @@
+/** rov-server's command line: every option, its default, and validation. Pure. */
+import { parseArgs } from "node:util";
+import { choiceOption, CliError, hostOption, intOption, parseError } from "./cli_error.ts";
+import type { SourceKind } from "../media/source.ts";
+import { autoBitrateKbps } from "../media/h264.ts";
+
+export interface ServerOptions {
+  source: SourceKind;
+  device: number;
+  file?: string;
+  loop: boolean;
+  width: number;
+  height: number;
+  fps: number;
+  /** kbit/s; chosen from the pixel rate when not given. */
+  bitrateKbps: number;
+  bitrateAuto: boolean;
+  lowLatency: boolean;
+  maxQuality: boolean;
+  host: string;
+  signalPort: number;
+  discoveryPort: number;
+  discovery: boolean;
+  name: string;
+  stun: boolean;
+  verbose: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export const SERVER_HELP = `rov-server: live H.264 video from an ROV camera to every viewer over WebRTC
+
+Usage: rov-server [options]
+
+Source
+  --source webcam|file|test  what to stream (default webcam)
+  --device N                 camera index: /dev/videoN on Linux, device index on Windows/macOS (default 0)
+  --file PATH                video file for --source file (any container GStreamer decodes)
+  --no-loop                  stop at the end of the file instead of looping
+  --width N, --height N      output size (default 1920x1080; 0 keeps the source's native size)
+  --fps N                    frames per second (default 30)
+
+Encoding (once, shared by all viewers)
+  --bitrate KBPS             target bitrate in kbit/s (default: 0.24 bit per pixel per frame,
+                             about 15000 at 1080p30 and 6600 at 720p30)
+  --low-latency              lowest delay: no encoder lookahead, frames dropped rather than queued (default)
+  --no-low-latency           smoother under load at the cost of delay (queues, lookahead; never B-frames)
+  --max-quality              twice the automatic bitrate and a slower preset, still real time
+
+Network
+  --host ADDR                address to bind and to offer media on (default 0.0.0.0: every interface)
+  --signal-port N            HTTP signalling port (default 8080; 0 picks a free one)
+  --discovery-port N         UDP discovery port (default 5003)
+  --no-discovery             do not announce (clients then need --host)
+  --name NAME                name announced to clients (default: this host's name)
+  --stun                     use Google's public STUN server (off: nothing outside the LAN is contacted)
+
+Other
+  --verbose                  log GStreamer pipelines and connection details
+  --help                     this text
+  --version                  version and build information
+`;
+
+/** Parses rov-server's arguments; throws CliError with a one-line reason. */
+export function parseServerOptions(args: string[], defaultName: string): ServerOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        source: { type: "string" },
+        device: { type: "string" },
+        file: { type: "string" },
+        "no-loop": { type: "boolean" },
+        width: { type: "string" },
+        height: { type: "string" },
+        fps: { type: "string" },
+        bitrate: { type: "string" },
+        "low-latency": { type: "boolean" },
+        "no-low-latency": { type: "boolean" },
+        "max-quality": { type: "boolean" },
+        host: { type: "string" },
+        "signal-port": { type: "string" },
+        "discovery-port": { type: "string" },
+        "no-discovery": { type: "boolean" },
+        name: { type: "string" },
+        stun: { type: "boolean" },
+        verbose: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
+      },
+    }));
+  } catch (error) {
+    throw parseError(error);
+  }
+  const str = (key: string) => values[key] as string | undefined;
+  const source = choiceOption("source", str("source"), ["webcam", "file", "test"] as const) ?? "webcam";
+  const file = str("file");
+  if (source === "file" && !file) throw new CliError("--source file needs --file PATH");
+  if (file !== undefined && source !== "file") throw new CliError("--file is only used with --source file");
+  if (values["low-latency"] && values["no-low-latency"]) {
+    throw new CliError("--low-latency and --no-low-latency contradict each other");
+  }
+  const width = intOption("width", str("width"), 0, 7680) ?? 1920;
+  const height = intOption("height", str("height"), 0, 4320) ?? 1080;
+  if ((width === 0) !== (height === 0)) {
+    throw new CliError("--width and --height must both be 0 (native size) or both be set");
+  }
+  if (width % 2 !== 0 || height % 2 !== 0) {
+    throw new CliError(`Invalid size ${width}x${height}: H.264 needs even width and height`);
+  }
+  const fps = intOption("fps", str("fps"), 1, 240) ?? 30;
+  const maxQuality = values["max-quality"] === true;
+  const given = intOption("bitrate", str("bitrate"), 100, 1_000_000);
+  // Native size is unknown before the source opens: 1080p is assumed for the automatic bitrate.
+  const auto = autoBitrateKbps(width || 1920, height || 1080, fps, maxQuality);
+  const name = str("name") ?? defaultName;
+  if (name.length === 0 || name.length > 64) {
+    throw new CliError("Invalid --name: expected 1 to 64 characters");
+  }
+  return {
+    source,
+    device: intOption("device", str("device"), 0, 255) ?? 0,
+    file,
+    loop: values["no-loop"] !== true,
+    width,
+    height,
+    fps,
+    bitrateKbps: given ?? auto,
+    bitrateAuto: given === undefined,
+    lowLatency: values["no-low-latency"] !== true,
+    maxQuality,
+    host: hostOption("host", str("host")) ?? "0.0.0.0",
+    signalPort: intOption("signal-port", str("signal-port"), 0, 65535) ?? 8080,
+    discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
+    discovery: values["no-discovery"] !== true,
+    name,
+    stun: values.stun === true,
+    verbose: values.verbose === true,
+    help: values.help === true,
+    version: values.version === true,
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * The discovery wire format, shared by server and client: a JSON datagram. Servers send a beacon
+ * every second and answer queries with one; clients send queries. See docs/protocol.md.
+ */
+
+export const SERVICE = "rov-stream";
+export const PROTOCOL_VERSION = 1;
+/** Largest datagram accepted or produced. */
+export const MAX_DATAGRAM_BYTES = 2048;
+
+export interface Beacon {
+  type: "beacon";
+  service: typeof SERVICE;
+  version: number;
+  /** Human name (host name by default), for `--name` selection. */
+  name: string;
+  /** Stable for the server's lifetime: tells two servers of the same name apart. */
+  id: string;
+  /** Signalling URLs as seen from the network the beacon was sent on. */
+  urls: { offer: string; whep: string; status: string };
+  transports: string[];
+  codec: string;
+  width: number;
+  height: number;
+  fps: number;
+}
+
+export interface Query {
+  type: "query";
+  service: typeof SERVICE;
+  version: number;
+  /** Only servers of this name should answer, when given. */
+  name?: string;
+}
+
+export type DiscoveryMessage = Beacon | Query;
+
+/** A datagram that is not a valid rov-stream discovery message. */
+export class DiscoveryError extends Error {
+  override name = "DiscoveryError";
+}
+
+export function encodeMessage(message: DiscoveryMessage): Uint8Array<ArrayBuffer> {
+  const bytes = new TextEncoder().encode(JSON.stringify(message));
+  if (bytes.byteLength > MAX_DATAGRAM_BYTES) {
+    throw new DiscoveryError(`Discovery message is larger than ${MAX_DATAGRAM_BYTES} bytes`);
+  }
+  return bytes;
+}
+
+function text(value: unknown, field: string, max = 256): string {
+  if (typeof value !== "string" || value.length === 0 || value.length > max) {
+    throw new DiscoveryError(`Invalid discovery message: "${field}" must be a non-empty string`);
+  }
+  return value;
+}
+
+function positive(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 100_000) {
+    throw new DiscoveryError(`Invalid discovery message: "${field}" must be a number`);
+  }
+  return value;
+}
+
+function url(value: unknown, field: string): string {
+  const raw = text(value, field, 512);
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new DiscoveryError(`Invalid discovery message: "${field}" is not a URL`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new DiscoveryError(`Invalid discovery message: "${field}" must be an http(s) URL`);
+  }
+  return raw;
+}
+
+/** Decodes and validates a datagram; throws DiscoveryError with the reason. */
+export function decodeMessage(bytes: Uint8Array): DiscoveryMessage {
+  if (bytes.byteLength > MAX_DATAGRAM_BYTES) throw new DiscoveryError("Discovery datagram is too large");
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw new DiscoveryError("Discovery datagram is not JSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new DiscoveryError("Discovery datagram is not a JSON object");
+  }
+  if (value.service !== SERVICE) throw new DiscoveryError(`Not a ${SERVICE} datagram`);
+  const version = positive(value.version, "version");
+  if (Math.floor(version) !== PROTOCOL_VERSION) {
+    throw new DiscoveryError(
+      `Unsupported discovery protocol version ${version} (this build speaks ${PROTOCOL_VERSION})`,
+    );
+  }
+  if (value.type === "query") {
+    const query: Query = { type: "query", service: SERVICE, version };
+    if (value.name !== undefined) query.name = text(value.name, "name");
+    return query;
+  }
+  if (value.type !== "beacon") {
+    throw new DiscoveryError(`Unknown discovery message type ${JSON.stringify(value.type)}`);
+  }
+  const urls = value.urls as Record<string, unknown> | undefined;
+  if (typeof urls !== "object" || urls === null) {
+    throw new DiscoveryError(`Invalid discovery message: "urls" is missing`);
+  }
+  const transports = value.transports;
+  if (!Array.isArray(transports) || transports.length > 8) {
+    throw new DiscoveryError(`Invalid discovery message: "transports" must be a list`);
+  }
+  return {
+    type: "beacon",
+    service: SERVICE,
+    version,
+    name: text(value.name, "name"),
+    id: text(value.id, "id"),
+    urls: {
+      offer: url(urls.offer, "urls.offer"),
+      whep: url(urls.whep, "urls.whep"),
+      status: url(urls.status, "urls.status"),
+    },
+    transports: transports.map((t, i) => text(t, `transports[${i}]`, 32)),
+    codec: text(value.codec, "codec", 32),
+    width: positive(value.width, "width"),
+    height: positive(value.height, "height"),
+    fps: positive(value.fps, "fps"),
+  };
+}

@@ -1,0 +1,118 @@
+/** appsink: buffers out of a pipeline into JavaScript, through exactly one pull loop. */
+import { cString, gstreamer } from "./gst.ts";
+import { elementByName } from "./element.ts";
+
+/** One buffer pulled from an appsink. */
+export interface Sample {
+  /** A copy of the buffer's bytes, when the loop was asked to copy. */
+  data?: Uint8Array<ArrayBuffer>;
+  /** Presentation time in nanoseconds (pipeline running time), when the buffer has one. */
+  pts?: bigint;
+  /** Frame size from the sample's caps, for raw video. */
+  width?: number;
+  height?: number;
+}
+
+export interface PullOptions {
+  /** Copy each buffer's bytes into `Sample.data` (RTP packets); false for frame counting. */
+  copy?: boolean;
+  signal?: AbortSignal;
+}
+
+const MAP_INFO_SIZE = 104; // sizeof(GstMapInfo) on x86_64 and aarch64
+const MAP_DATA = 16; // GstMapInfo.data
+const MAP_SIZE = 24; // GstMapInfo.size
+const BUFFER_PTS = 72; // GstBuffer.pts
+const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
+const PULL_TIMEOUT_NS = 100_000_000n; // wake at least every 100 ms to notice close()
+
+export class AppSink {
+  #handle: Deno.PointerObject | null;
+  #pending: Promise<Deno.PointerValue> | undefined;
+  #looping = false;
+  #map = new Uint8Array(MAP_INFO_SIZE);
+  #caps: { pointer: bigint; width?: number; height?: number } = { pointer: 0n };
+  readonly name: string;
+
+  constructor(bin: Deno.PointerObject, name: string) {
+    this.#handle = elementByName(bin, name);
+    this.name = name;
+  }
+
+  /**
+   * The one pull loop of this appsink: one nonblocking pull, then a synchronous drain at timeout 0,
+   * so a burst of packets costs one Promise. Ends when the sink is closed or `signal` aborts.
+   */
+  async *pull(options: PullOptions = {}): AsyncGenerator<Sample> {
+    if (this.#looping) throw new Error(`appsink "${this.name}" already has a pull loop`);
+    this.#looping = true;
+    const { app } = gstreamer();
+    try {
+      while (this.#handle !== null && !options.signal?.aborted) {
+        this.#pending = app.gst_app_sink_try_pull_sample(this.#handle, PULL_TIMEOUT_NS);
+        let sample = await this.#pending;
+        this.#pending = undefined;
+        while (sample !== null) {
+          const out = this.#read(sample, options.copy ?? false);
+          gstreamer().gst.gst_mini_object_unref(sample);
+          yield out;
+          if (this.#handle === null) return;
+          sample = app.gst_app_sink_try_pull_sample_now(this.#handle, 0n);
+        }
+      }
+    } finally {
+      this.#looping = false;
+    }
+  }
+
+  #read(sample: Deno.PointerObject, copy: boolean): Sample {
+    const { gst } = gstreamer();
+    const out: Sample = {};
+    const buffer = gst.gst_sample_get_buffer(sample);
+    if (buffer !== null) {
+      const pts = new Deno.UnsafePointerView(buffer).getBigUint64(BUFFER_PTS);
+      if (pts !== CLOCK_TIME_NONE) out.pts = pts;
+      if (copy && gst.gst_buffer_map(buffer, this.#map, 1 /* GST_MAP_READ */)) {
+        const view = new DataView(this.#map.buffer);
+        const data = Deno.UnsafePointer.create(view.getBigUint64(MAP_DATA, true));
+        const size = Number(view.getBigUint64(MAP_SIZE, true));
+        out.data = new Uint8Array(size);
+        if (data !== null && size > 0) new Deno.UnsafePointerView(data).copyInto(out.data);
+        gst.gst_buffer_unmap(buffer, this.#map);
+      }
+    }
+    const caps = gst.gst_sample_get_caps(sample);
+    const key = caps === null ? 0n : BigInt(Deno.UnsafePointer.value(caps));
+    if (caps !== null && key !== this.#caps.pointer) this.#caps = { pointer: key, ...frameSize(caps) };
+    if (this.#caps.width !== undefined) {
+      out.width = this.#caps.width;
+      out.height = this.#caps.height;
+    }
+    return out;
+  }
+
+  /** Waits for a pull in flight (it returns within 100 ms, or at once in NULL state), then releases. */
+  async close(): Promise<void> {
+    const handle = this.#handle;
+    if (handle === null) return;
+    this.#handle = null;
+    await this.#pending;
+    gstreamer().gst.gst_object_unref(handle);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function frameSize(caps: Deno.PointerObject): { width?: number; height?: number } {
+  const { gst } = gstreamer();
+  const structure = gst.gst_caps_get_structure(caps, 0);
+  if (structure === null) return {};
+  const value = new Int32Array(1);
+  const read = (field: string) =>
+    gst.gst_structure_get_int(structure, cString(field), value) ? value[0] : undefined;
+  const width = read("width");
+  const height = read("height");
+  return width !== undefined && height !== undefined ? { width, height } : {};
+}

@@ -1,0 +1,227 @@
+/**
+ * A GStreamer pipeline launched from a description: state changes, the bus as typed events, and
+ * the elements JavaScript talks to. `close()` tears down in the safe order: NULL state, wait for
+ * pulls and bus pops in flight, release elements, release the pipeline.
+ */
+import {
+  checked,
+  cString,
+  GstError,
+  gstreamer,
+  outPointer,
+  pointerOf,
+  readString,
+  takeError,
+  takeString,
+} from "./gst.ts";
+import { Element } from "./element.ts";
+import { AppSink } from "./app_sink.ts";
+import { AppSrc } from "./app_src.ts";
+
+export type PipelineState = "null" | "ready" | "paused" | "playing";
+const STATES: PipelineState[] = ["null", "ready", "paused", "playing"];
+const STATE_NUMBER: Record<PipelineState, number> = { null: 1, ready: 2, paused: 3, playing: 4 };
+
+/** What the bus says, as plain data. */
+export type BusEvent =
+  | { type: "error"; source: string; message: string; debug?: string }
+  | { type: "warning"; source: string; message: string; debug?: string }
+  | { type: "eos" }
+  | { type: "state"; source: string; from: PipelineState; to: PipelineState }
+  | { type: "key"; key: string };
+
+const MESSAGE = {
+  EOS: 1 << 0,
+  ERROR: 1 << 1,
+  WARNING: 1 << 2,
+  STATE_CHANGED: 1 << 6,
+  ELEMENT: 1 << 15,
+  LATENCY: 1 << 19,
+} as const;
+const WATCHED = MESSAGE.EOS | MESSAGE.ERROR | MESSAGE.WARNING | MESSAGE.STATE_CHANGED | MESSAGE.ELEMENT |
+  MESSAGE.LATENCY;
+const MESSAGE_TYPE = 64; // GstMessage.type
+const MESSAGE_SRC = 80; // GstMessage.src
+const BUS_TIMEOUT_NS = 100_000_000n; // the bus loop notices close() within 100 ms
+const STATE_CHANGE_FAILURE = 0;
+
+export class Pipeline {
+  #handle: Deno.PointerObject | null;
+  #bus: Deno.PointerObject | null;
+  #children: { close(): void | Promise<void> }[] = [];
+  #busLoop: Promise<void> | undefined;
+  #pendingPop: Promise<Deno.PointerValue> | undefined;
+  readonly description: string;
+
+  /** Parses `description` as gst-launch would; a syntax error or missing element throws GStreamer's text. */
+  constructor(description: string) {
+    const error = outPointer();
+    const { gst } = gstreamer();
+    this.#handle = checked(gst.gst_parse_launch(cString(description), error), "Cannot build pipeline", error);
+    this.#bus = checked(gst.gst_element_get_bus(this.#handle), "Cannot get the pipeline bus");
+    this.description = description;
+  }
+
+  #live(): Deno.PointerObject {
+    if (this.#handle === null) throw new Error("Pipeline is closed");
+    return this.#handle;
+  }
+
+  /** An element by the name the description gave it (`name=...`). */
+  element(name: string): Element {
+    return this.#adopt(new Element(this.#live(), name));
+  }
+
+  appSink(name: string): AppSink {
+    return this.#adopt(new AppSink(this.#live(), name));
+  }
+
+  appSrc(name: string): AppSrc {
+    return this.#adopt(new AppSrc(this.#live(), name));
+  }
+
+  #adopt<T extends { close(): void | Promise<void> }>(child: T): T {
+    this.#children.push(child);
+    return child;
+  }
+
+  /**
+   * Starts the pipeline. When GStreamer refuses at once, the error it posted on the bus is thrown
+   * (e.g. "Could not open device /dev/video9 for reading").
+   */
+  play(): void {
+    this.#setState("playing");
+  }
+
+  /** Seeks back to the start (flushing, to a keyframe): how a file source loops. */
+  seekToStart(): boolean {
+    const FORMAT_TIME = 3;
+    const FLUSH_AND_KEY_UNIT = 1 | 4;
+    return gstreamer().gst.gst_element_seek_simple(this.#live(), FORMAT_TIME, FLUSH_AND_KEY_UNIT, 0n);
+  }
+
+  #setState(state: PipelineState): void {
+    const { gst } = gstreamer();
+    const result = gst.gst_element_set_state(this.#live(), STATE_NUMBER[state]);
+    if (result !== STATE_CHANGE_FAILURE) return;
+    const error = this.#popNow();
+    throw new GstError(error?.message ?? `Cannot set pipeline to ${state}`, { debug: error?.debug });
+  }
+
+  #popNow(): { message: string; debug?: string } | undefined {
+    if (this.#bus === null) return undefined;
+    const { gst } = gstreamer();
+    for (;;) {
+      // Timeout 0: only the messages already queued, so the synchronous alias cannot block.
+      const message = gst.gst_bus_timed_pop_filtered_now(this.#bus, 0n, MESSAGE.ERROR);
+      if (message === null) return undefined;
+      const event = parseMessage(message);
+      gst.gst_mini_object_unref(message);
+      if (event?.type === "error") return event;
+    }
+  }
+
+  /**
+   * Delivers every bus event to `handler` until close(). One loop per pipeline; LATENCY messages are
+   * handled here (latency is recalculated, as gst-launch does) and not delivered.
+   */
+  watch(handler: (event: BusEvent) => void): void {
+    if (this.#busLoop) throw new Error("Pipeline bus already has a watcher");
+    this.#busLoop = this.#loop(handler);
+  }
+
+  async #loop(handler: (event: BusEvent) => void): Promise<void> {
+    const { gst } = gstreamer();
+    while (this.#bus !== null && this.#handle !== null) {
+      this.#pendingPop = gst.gst_bus_timed_pop_filtered(this.#bus, BUS_TIMEOUT_NS, WATCHED);
+      const message = await this.#pendingPop;
+      this.#pendingPop = undefined;
+      if (message === null) continue;
+      const type = new Deno.UnsafePointerView(message).getUint32(MESSAGE_TYPE);
+      const event = type === MESSAGE.LATENCY ? undefined : parseMessage(message);
+      if (type === MESSAGE.LATENCY && this.#handle !== null) gst.gst_bin_recalculate_latency(this.#handle);
+      gst.gst_mini_object_unref(message);
+      if (event) handler(event);
+    }
+  }
+
+  /** Stops and releases everything; safe to call twice. */
+  async close(): Promise<void> {
+    const handle = this.#handle;
+    if (handle === null) return;
+    const { gst } = gstreamer();
+    gst.gst_element_set_state(handle, STATE_NUMBER.null);
+    await Promise.all(this.#children.map((child) => child.close()));
+    this.#children = [];
+    this.#handle = null;
+    await this.#pendingPop;
+    await this.#busLoop;
+    if (this.#bus !== null) gst.gst_object_unref(this.#bus);
+    this.#bus = null;
+    gst.gst_object_unref(handle);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function sourceName(message: Deno.PointerObject): string {
+  const source = new Deno.UnsafePointerView(message).getPointer(MESSAGE_SRC);
+  return source === null ? "" : takeString(gstreamer().gst.gst_object_get_name(source)) ?? "";
+}
+
+/** Turns a GstMessage into a BusEvent; undefined for messages the application does not need. */
+function parseMessage(message: Deno.PointerObject): BusEvent | undefined {
+  const { gst } = gstreamer();
+  const type = new Deno.UnsafePointerView(message).getUint32(MESSAGE_TYPE);
+  switch (type) {
+    case MESSAGE.EOS:
+      return { type: "eos" };
+    case MESSAGE.ERROR:
+    case MESSAGE.WARNING: {
+      const error = outPointer();
+      const debug = outPointer();
+      const parse = type === MESSAGE.ERROR ? gst.gst_message_parse_error : gst.gst_message_parse_warning;
+      parse(message, error, debug);
+      return {
+        type: type === MESSAGE.ERROR ? "error" : "warning",
+        source: sourceName(message),
+        message: takeError(error) ?? "unknown error",
+        debug: takeString(pointerOf(debug)),
+      };
+    }
+    case MESSAGE.STATE_CHANGED: {
+      const from = new Int32Array(1);
+      const to = new Int32Array(1);
+      gst.gst_message_parse_state_changed(message, from, to, new Int32Array(1));
+      return { type: "state", source: sourceName(message), from: STATES[from[0] - 1], to: STATES[to[0] - 1] };
+    }
+    case MESSAGE.ELEMENT:
+      return keyPress(message);
+  }
+  return undefined;
+}
+
+/** A key pressed in a video window: video sinks post unhandled navigation events as element messages. */
+function keyPress(message: Deno.PointerObject): BusEvent | undefined {
+  const { gst, video } = gstreamer();
+  if (video.gst_navigation_message_get_type(message) !== 1 /* GST_NAVIGATION_MESSAGE_EVENT */) {
+    return undefined;
+  }
+  const out = outPointer();
+  if (!video.gst_navigation_message_parse_event(message, out)) return undefined;
+  const event = pointerOf(out);
+  if (event === null) return undefined;
+  try {
+    if (video.gst_navigation_event_get_type(event) !== 1 /* GST_NAVIGATION_EVENT_KEY_PRESS */) {
+      return undefined;
+    }
+    const key = outPointer();
+    if (!video.gst_navigation_event_parse_key_event(event, key)) return undefined;
+    const name = readString(pointerOf(key));
+    return name === undefined ? undefined : { type: "key", key: name };
+  } finally {
+    gst.gst_mini_object_unref(event);
+  }
+}

@@ -1,0 +1,38 @@
+/** Which package provides each GStreamer element rov-stream uses, per OS, for error messages and doctor. */
+import type { HostOs } from "../ffi/library_path.ts";
+
+/** Debian/Ubuntu package of each element. */
+const DEBIAN: Record<string, string> = {
+  videotestsrc: "gstreamer1.0-plugins-base",
+  videoconvert: "gstreamer1.0-plugins-base",
+  videoscale: "gstreamer1.0-plugins-base",
+  videorate: "gstreamer1.0-plugins-base",
+  decodebin: "gstreamer1.0-plugins-base",
+  appsrc: "gstreamer1.0-plugins-base",
+  appsink: "gstreamer1.0-plugins-base",
+  clockoverlay: "gstreamer1.0-plugins-base",
+  timeoverlay: "gstreamer1.0-plugins-base",
+  ximagesink: "gstreamer1.0-x",
+  xvimagesink: "gstreamer1.0-x",
+  glimagesink: "gstreamer1.0-gl",
+  openh264enc: "gstreamer1.0-plugins-bad",
+  openh264dec: "gstreamer1.0-plugins-bad",
+  h264parse: "gstreamer1.0-plugins-bad",
+  v4l2src: "gstreamer1.0-plugins-good",
+  rtph264pay: "gstreamer1.0-plugins-good",
+  rtph264depay: "gstreamer1.0-plugins-good",
+  rtpjitterbuffer: "gstreamer1.0-plugins-good",
+  autovideosink: "gstreamer1.0-plugins-good",
+  x264enc: "gstreamer1.0-plugins-ugly",
+  avdec_h264: "gstreamer1.0-libav",
+  clocksync: "gstreamer1.0-plugins-base (GStreamer core)",
+  queue: "libgstreamer1.0-0",
+  tee: "libgstreamer1.0-0",
+};
+
+/** The package to install for `element` on `os`, in words. */
+export function packageFor(element: string, os: HostOs): string {
+  if (os === "linux") return DEBIAN[element] ?? "the GStreamer plugin packages (gstreamer1.0-plugins-*)";
+  if (os === "darwin") return "the complete GStreamer framework package (or brew install gstreamer)";
+  return "the complete GStreamer MSVC x86_64 runtime installer";
+}

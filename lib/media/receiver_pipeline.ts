@@ -1,0 +1,70 @@
+/**
+ * The client's running media: RTP packets pushed in from JavaScript, decoded and shown natively;
+ * a frame tap reports each decoded frame; keys pressed in the window come back as events.
+ */
+import type { Pipeline } from "../ffi/pipeline.ts";
+import type { AppSrc } from "../ffi/app_src.ts";
+import type { Sample } from "../ffi/app_sink.ts";
+import { FRAMES_APPSINK, RECEIVER_APPSRC, receiverDescription, type ReceiverOptions } from "./receiver.ts";
+import { RTP_PAYLOAD_TYPE } from "./sender.ts";
+import { launch } from "./launch.ts";
+import { describeMediaError, MediaError } from "./media_error.ts";
+import { hostOs } from "../ffi/library_path.ts";
+import { log } from "../log.ts";
+
+export interface ReceiverHandlers {
+  /** Each decoded frame (size and timestamp; no pixels). */
+  onFrame: (frame: Sample) => void;
+  /** A key pressed in the video window ("q", "Escape", ...). */
+  onKey?: (key: string) => void;
+  /** The decoder reported damage: ask the sender for a keyframe. */
+  onDecodeTrouble?: () => void;
+  /** A fatal error (e.g. the window was closed or the sink failed). */
+  onError: (error: MediaError) => void;
+}
+
+export class ReceiverPipeline {
+  #pipeline: Pipeline;
+  #source: AppSrc;
+  #tap: Promise<void>;
+  #closed = false;
+
+  constructor(options: ReceiverOptions, handlers: ReceiverHandlers) {
+    this.#pipeline = launch(receiverDescription(options));
+    this.#source = this.#pipeline.appSrc(RECEIVER_APPSRC);
+    const frames = this.#pipeline.appSink(FRAMES_APPSINK);
+    this.#pipeline.watch((event) => {
+      if (this.#closed) return;
+      if (event.type === "key") handlers.onKey?.(event.key);
+      else if (event.type === "warning") {
+        log.debug(`GStreamer warning from ${event.source}: ${event.message}`);
+        if (event.source === "decoder") handlers.onDecodeTrouble?.();
+      } else if (event.type === "error") {
+        if (event.source === "decoder") return handlers.onDecodeTrouble?.();
+        handlers.onError(new MediaError(describeMediaError(event.message, event.debug, { os: hostOs() })));
+      }
+    });
+    this.#pipeline.play();
+    this.#tap = (async () => {
+      for await (const frame of frames.pull()) handlers.onFrame(frame);
+    })();
+  }
+
+  /** Pushes one RTP packet; its payload type is set to the one the pipeline's caps name. */
+  push(packet: Uint8Array<ArrayBuffer>): void {
+    if (this.#closed || packet.byteLength < 12) return;
+    packet[1] = (packet[1] & 0x80) | RTP_PAYLOAD_TYPE;
+    this.#source.push(packet);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pipeline.close();
+    await this.#tap;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

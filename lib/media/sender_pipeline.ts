@@ -1,0 +1,136 @@
+/**
+ * The server's running media: one pipeline that captures and encodes once and hands every RTP
+ * packet to JavaScript, keyframes on request, and a looping file source.
+ */
+import type { Pipeline } from "../ffi/pipeline.ts";
+import type { Element } from "../ffi/element.ts";
+import type { AppSink } from "../ffi/app_sink.ts";
+import { SENDER_APPSINK, senderDescription, type SenderOptions } from "./sender.ts";
+import { asMediaError, launch } from "./launch.ts";
+import { describeMediaError, MediaError } from "./media_error.ts";
+import { KeyFrameLimiter } from "./key_frame_limiter.ts";
+import { log } from "../log.ts";
+
+export interface SenderHandlers {
+  /** Every RTP packet, in order. */
+  onPacket: (packet: Uint8Array<ArrayBuffer>) => void;
+  /** A failure after start (camera unplugged, file unreadable): the stream has stopped. */
+  onError: (error: MediaError) => void;
+  /** The file ended and does not loop. */
+  onEnd?: () => void;
+}
+
+export interface SenderStartOptions {
+  /** Loop a file source at its end. */
+  loop: boolean;
+  /** How long to wait for the first packet before calling the source dead. */
+  startTimeoutMs?: number;
+}
+
+export class SenderPipeline {
+  #pipeline: Pipeline;
+  #payloader: Element;
+  #keyFrames: KeyFrameLimiter;
+  #pump: Promise<void>;
+  #closed = false;
+  #handlers: SenderHandlers;
+  packets = 0;
+  bytes = 0;
+
+  private constructor(
+    pipeline: Pipeline,
+    handlers: SenderHandlers,
+    options: SenderOptions & SenderStartOptions,
+    firstPacket: () => void,
+  ) {
+    this.#pipeline = pipeline;
+    this.#handlers = handlers;
+    // The force-key-unit event goes upstream from the payloader to the encoder.
+    this.#payloader = pipeline.element("pay");
+    this.#keyFrames = new KeyFrameLimiter(() => {
+      if (!this.#closed) this.#payloader.requestKeyFrame();
+    });
+    const sink = pipeline.appSink(SENDER_APPSINK);
+    this.#pump = this.#forward(sink, firstPacket);
+    pipeline.watch((event) => {
+      if (this.#closed) return;
+      if (event.type === "error") {
+        this.#handlers.onError(
+          new MediaError(describeMediaError(event.message, event.debug, { os: options.os, source: options })),
+        );
+      } else if (event.type === "warning") {
+        log.debug(`GStreamer warning from ${event.source}: ${event.message}`);
+      } else if (event.type === "eos") {
+        if (options.source === "file" && options.loop && pipeline.seekToStart()) log.debug("file looped");
+        else this.#handlers.onEnd?.();
+      }
+    });
+  }
+
+  async #forward(sink: AppSink, firstPacket: () => void): Promise<void> {
+    for await (const sample of sink.pull({ copy: true })) {
+      if (!sample.data) continue;
+      this.packets++;
+      this.bytes += sample.data.byteLength;
+      if (this.packets === 1) firstPacket();
+      this.#handlers.onPacket(sample.data);
+    }
+  }
+
+  /** Builds and plays the pipeline; resolves at the first RTP packet, rejects with a MediaError. */
+  static async start(
+    options: SenderOptions & SenderStartOptions,
+    handlers: SenderHandlers,
+  ): Promise<SenderPipeline> {
+    const pipeline = launch(senderDescription(options), { source: options });
+    let sender: SenderPipeline | undefined;
+    try {
+      const started = Promise.withResolvers<void>();
+      const timeoutMs = options.startTimeoutMs ?? 10_000;
+      const timer = setTimeout(
+        () =>
+          started.reject(
+            new MediaError(`No video from the ${options.source} source within ${timeoutMs / 1000} s`),
+          ),
+        timeoutMs,
+      );
+      sender = new SenderPipeline(
+        pipeline,
+        {
+          ...handlers,
+          onError: (error) => started.reject(error),
+        },
+        options,
+        () => started.resolve(),
+      );
+      pipeline.play();
+      await started.promise.finally(() => clearTimeout(timer));
+      sender.#handlers = handlers;
+      return sender;
+    } catch (error) {
+      await (sender?.close() ?? pipeline.close());
+      throw asMediaError(error, { source: options });
+    }
+  }
+
+  /** Asks the encoder for a keyframe (rate-limited; deferred, never dropped). */
+  requestKeyFrame(): void {
+    this.#keyFrames.request();
+  }
+
+  get keyFramesSent(): number {
+    return this.#keyFrames.sent;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#keyFrames.close();
+    await this.#pipeline.close();
+    await this.#pump;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,77 @@
+/** Pipeline descriptions of video sources: camera, file, test pattern. Pure functions. */
+import type { HostOs } from "../ffi/library_path.ts";
+
+export type SourceKind = "webcam" | "file" | "test";
+
+export interface SourceOptions {
+  source: SourceKind;
+  /** Camera index: /dev/videoN on Linux, device-index elsewhere. */
+  device: number;
+  file?: string;
+  /** Output size; 0 keeps the source's native size. */
+  width: number;
+  height: number;
+  fps: number;
+  os: HostOs;
+}
+
+/** gst-launch quoting for a property value (paths with spaces or quotes). */
+export function quote(value: string): string {
+  return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
+}
+
+/** Raw-video caps for the requested size and rate; a 0 size is left to the source. */
+export function rawCaps(width: number, height: number, fps: number): string {
+  const size = width > 0 && height > 0 ? `,width=${width},height=${height}` : "";
+  return `video/x-raw${size},framerate=${fps}/1`;
+}
+
+/** The camera element of each OS. */
+export function cameraElement(os: HostOs, device: number): string {
+  switch (os) {
+    case "linux":
+      return `v4l2src device=/dev/video${device}`;
+    case "darwin":
+      return `avfvideosrc device-index=${device}`;
+    case "windows":
+      return `mfvideosrc device-index=${device}`;
+  }
+}
+
+/** Source through to raw frames of the requested size and rate, ending without a trailing `!`. */
+export function sourceDescription(options: SourceOptions): string {
+  const caps = rawCaps(options.width, options.height, options.fps);
+  switch (options.source) {
+    case "test":
+      // A live source paces itself; moving bars plus a noise block give the encoder real work,
+      // and the clock overlay shows at a glance whether the picture is live.
+      return [
+        `videotestsrc is-live=true pattern=smpte horizontal-speed=4`,
+        caps,
+        `clockoverlay time-format="%H:%M:%S" font-desc="Sans 24" shaded-background=true`,
+        `timeoverlay halignment=right font-desc="Sans 24" shaded-background=true`,
+      ].join(" ! ");
+    case "webcam":
+      // decodebin takes MJPEG or raw from the camera; videorate/videoscale meet the requested caps.
+      return [
+        cameraElement(options.os, options.device),
+        "decodebin",
+        "videoconvert",
+        "videoscale",
+        "videorate drop-only=true",
+        caps,
+      ].join(" ! ");
+    case "file":
+      if (!options.file) throw new Error("Cannot use --source file: --file PATH is missing");
+      // clocksync paces a file in real time, as a camera would deliver it.
+      return [
+        `filesrc location=${quote(options.file)}`,
+        "decodebin",
+        "videoconvert",
+        "videoscale",
+        "videorate",
+        caps,
+        "clocksync",
+      ].join(" ! ");
+  }
+}

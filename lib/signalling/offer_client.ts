@@ -1,0 +1,48 @@
+/** The client's half of `POST /offer`: sends the offer, returns the answer SDP, one-line errors. */
+import { encodeSessionDescription, parseSessionDescription, SignallingError } from "./session_description.ts";
+
+/** The URL of a server's offer endpoint from its host and port (IPv6 literals bracketed). */
+export function offerUrl(host: string, port: number): string {
+  const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `http://${h}:${port}/offer`;
+}
+
+/** Posts `offer` to `url` and returns the server's answer SDP. */
+export async function postOffer(
+  url: string,
+  offer: string,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<string> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: encodeSessionDescription({ type: "offer", sdp: offer }),
+      signal,
+    });
+  } catch (error) {
+    const reason = timeout.aborted ? "no answer within 10 s" : reasonOf(error);
+    throw new SignallingError(0, `Cannot reach rov-server at ${url}: ${reason}`);
+  }
+  const body = await response.text();
+  if (!response.ok) {
+    throw new SignallingError(
+      response.status,
+      `rov-server refused the offer (${response.status}): ${body.trim()}`,
+    );
+  }
+  return parseSessionDescription(body, "answer").sdp;
+}
+
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error
+    ? `${error.message} ${(error.cause as Error | undefined)?.message ?? ""}`
+    : String(error);
+  if (/refused/i.test(text)) return "connection refused (is rov-server running, and is --signal-port right?)";
+  if (/unreachable|no route/i.test(text)) return "network unreachable";
+  if (/dns|lookup|resolve/i.test(text)) return "unknown host";
+  return text.trim();
+}

@@ -1,0 +1,118 @@
+/**
+ * The server's HTTP API as one plain `(Request) => Promise<Response>` handler:
+ * `POST /offer` (JSON), WHEP (`POST /whep`, `DELETE /whep/<id>`), `GET /api/status`, `GET /healthz`.
+ */
+import {
+  encodeSessionDescription,
+  MAX_SDP_BYTES,
+  parseSessionDescription,
+  SignallingError,
+  validateSdp,
+} from "./session_description.ts";
+
+export type ViewerKind = "offer" | "whep";
+
+/** What the routes need from the server. */
+export interface SignallingBackend {
+  /** Answers an offer for a new viewer; throws SignallingError (or an error with status 400) if unusable. */
+  answer(offer: string, kind: ViewerKind): Promise<{ id: string; answer: string }>;
+  /** Ends a viewer; false when there is no such viewer. */
+  hangUp(id: string): Promise<boolean>;
+  status(): unknown;
+}
+
+const CORS = {
+  "access-control-allow-origin": "*",
+  "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+  "access-control-allow-headers": "content-type",
+  "access-control-expose-headers": "location",
+};
+
+function reply(status: number, body: string, type = "text/plain; charset=utf-8", extra = {}): Response {
+  return new Response(body, { status, headers: { "content-type": type, ...CORS, ...extra } });
+}
+
+function json(status: number, value: unknown): Response {
+  return reply(status, JSON.stringify(value), "application/json");
+}
+
+/** Reads at most MAX_SDP_BYTES of body; 413 past that (checked while reading, not only by header). */
+async function readBody(request: Request): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_SDP_BYTES) throw new SignallingError(413, `Body is larger than ${MAX_SDP_BYTES} bytes`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    for await (const chunk of request.body) {
+      size += chunk.byteLength;
+      if (size > MAX_SDP_BYTES) throw new SignallingError(413, `Body is larger than ${MAX_SDP_BYTES} bytes`);
+      chunks.push(chunk);
+    }
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new SignallingError(400, "Body is not UTF-8 text");
+  }
+}
+
+function requireType(request: Request, expected: string): void {
+  const type = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== expected) {
+    throw new SignallingError(415, `Expected Content-Type ${expected}, got ${type || "none"}`);
+  }
+}
+
+/** The server's signalling and status routes. */
+export function signallingHandler(backend: SignallingBackend): (request: Request) => Promise<Response> {
+  return async (request: Request): Promise<Response> => {
+    const { pathname } = new URL(request.url);
+    try {
+      if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
+      if (pathname === "/healthz") return expect(request, "GET", () => reply(200, "ok\n"));
+      if (pathname === "/api/status") return expect(request, "GET", () => json(200, backend.status()));
+      if (pathname === "/offer") {
+        if (request.method !== "POST") return methodNotAllowed("POST");
+        requireType(request, "application/json");
+        const offer = parseSessionDescription(await readBody(request), "offer");
+        const { answer } = await backend.answer(offer.sdp, "offer");
+        return reply(200, encodeSessionDescription({ type: "answer", sdp: answer }), "application/json");
+      }
+      if (pathname === "/whep") {
+        if (request.method !== "POST") return methodNotAllowed("POST");
+        requireType(request, "application/sdp");
+        const offer = await readBody(request);
+        validateSdp(offer, "offer");
+        const { id, answer } = await backend.answer(offer, "whep");
+        return reply(201, answer, "application/sdp", { location: `/whep/${id}` });
+      }
+      const session = /^\/whep\/([0-9a-f-]{1,64})$/.exec(pathname);
+      if (session) {
+        if (request.method !== "DELETE") return methodNotAllowed("DELETE");
+        return (await backend.hangUp(session[1]))
+          ? new Response(null, { status: 200, headers: CORS })
+          : reply(404, "No such session\n");
+      }
+      return reply(404, "Not found\n");
+    } catch (error) {
+      if (error instanceof SignallingError) return reply(error.status, error.message + "\n");
+      const status = (error as { status?: number }).status;
+      const message = error instanceof Error ? error.message : String(error);
+      return reply(typeof status === "number" ? status : 500, message + "\n");
+    }
+  };
+}
+
+function methodNotAllowed(allowed: string): Response {
+  return reply(405, `Method not allowed: use ${allowed}\n`, undefined, { allow: allowed });
+}
+
+function expect(request: Request, method: string, handle: () => Response): Response {
+  return request.method === method ? handle() : methodNotAllowed(method);
+}

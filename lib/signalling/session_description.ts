@@ -1,0 +1,62 @@
+/**
+ * The signalling wire format shared by server and client: `{"type":"offer","sdp":"..."}` in, and
+ * `{"type":"answer","sdp":"..."}` out (the protocol of the original aiortc tool), plus the SDP checks
+ * WHEP bodies get too.
+ */
+
+/** A signalling request that cannot be served; `status` is the HTTP status to answer with. */
+export class SignallingError extends Error {
+  override name = "SignallingError";
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface SessionDescription {
+  type: "offer" | "answer";
+  sdp: string;
+}
+
+/** Largest SDP accepted: real offers are 1–10 KiB, browsers' with many codecs under 16 KiB. */
+export const MAX_SDP_BYTES = 64 * 1024;
+
+/** Throws a 400 SignallingError unless `sdp` looks like a session description with a video section. */
+export function validateSdp(sdp: string, type: "offer" | "answer"): void {
+  if (sdp.length > MAX_SDP_BYTES) {
+    throw new SignallingError(413, `SDP ${type} is larger than ${MAX_SDP_BYTES} bytes`);
+  }
+  if (!sdp.startsWith("v=0")) {
+    throw new SignallingError(400, `Malformed SDP ${type}: it must start with "v=0"`);
+  }
+  if (!/^m=video /m.test(sdp)) throw new SignallingError(400, `SDP ${type} has no video section (m=video)`);
+  if (!/^a=ice-ufrag:/m.test(sdp)) {
+    throw new SignallingError(400, `SDP ${type} has no ICE credentials (a=ice-ufrag)`);
+  }
+  if (!/^a=fingerprint:/m.test(sdp)) throw new SignallingError(400, `SDP ${type} has no DTLS fingerprint`);
+}
+
+/** Parses and validates a JSON session description of the expected `type`. */
+export function parseSessionDescription(text: string, type: "offer" | "answer"): SessionDescription {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new SignallingError(400, `Malformed JSON: expected {"type":"${type}","sdp":"..."}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new SignallingError(400, `Expected a JSON object {"type":"${type}","sdp":"..."}`);
+  }
+  const { sdp, type: actual } = value as Record<string, unknown>;
+  if (actual !== type) {
+    throw new SignallingError(400, `Expected "type":"${type}", got ${JSON.stringify(actual)}`);
+  }
+  if (typeof sdp !== "string") throw new SignallingError(400, `Expected "sdp" to be a string`);
+  validateSdp(sdp, type);
+  return { type, sdp };
+}
+
+export function encodeSessionDescription(description: SessionDescription): string {
+  return JSON.stringify({ sdp: description.sdp, type: description.type });
+}

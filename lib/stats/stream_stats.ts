@@ -1,0 +1,79 @@
+/** The client's running figures, and the status line printed each second. */
+
+export interface StatusSnapshot {
+  fps: number;
+  mbps: number;
+  lost: number;
+  lostPercent: number;
+  width?: number;
+  height?: number;
+  frames: number;
+}
+
+export class StreamStats {
+  #now: () => number;
+  #windowStart: number;
+  #windowFrames = 0;
+  #windowBytes = 0;
+  #windowPackets = 0;
+  #windowLost = 0;
+  frames = 0;
+  bytes = 0;
+  width?: number;
+  height?: number;
+
+  constructor(now: () => number = () => performance.now()) {
+    this.#now = now;
+    this.#windowStart = now();
+  }
+
+  packet(bytes: number, lost: number): void {
+    this.bytes += bytes;
+    this.#windowBytes += bytes;
+    this.#windowPackets++;
+    this.#windowLost += lost;
+  }
+
+  frame(width?: number, height?: number): void {
+    this.frames++;
+    this.#windowFrames++;
+    if (width !== undefined) this.width = width;
+    if (height !== undefined) this.height = height;
+  }
+
+  /** Figures since the last snapshot, then starts a new window. */
+  snapshot(): StatusSnapshot {
+    const now = this.#now();
+    const seconds = Math.max(0.001, (now - this.#windowStart) / 1000);
+    const expected = this.#windowPackets + this.#windowLost;
+    const snap: StatusSnapshot = {
+      fps: this.#windowFrames / seconds,
+      mbps: (this.#windowBytes * 8) / seconds / 1e6,
+      lost: this.#windowLost,
+      lostPercent: expected === 0 ? 0 : (100 * this.#windowLost) / expected,
+      width: this.width,
+      height: this.height,
+      frames: this.frames,
+    };
+    this.#windowStart = now;
+    this.#windowFrames =
+      this.#windowBytes =
+      this.#windowPackets =
+      this.#windowLost =
+        0;
+    return snap;
+  }
+}
+
+/** "fps 30.0 | 6.52 Mbit/s | lost 0 (0.0%) | 1280x720 | frames 300" */
+export function formatStatus(snap: StatusSnapshot, extra: string[] = []): string {
+  const size = snap.width ? `${snap.width}x${snap.height}` : "no video yet";
+  return [
+    `fps ${snap.fps.toFixed(1)}`,
+    `${snap.mbps.toFixed(2)} Mbit/s`,
+    `lost ${snap.lost} (${snap.lostPercent.toFixed(1)}%)`,
+    size,
+    `frames ${snap.frames}`,
+    ...extra,
+  ].join(" | ");
+}

@@ -1,0 +1,67 @@
+/** H.264 codec parameters for werift and matching them against what a viewer offers. */
+import { RTCRtpCodecParameters } from "werift";
+import type { H264Profile } from "../media/h264.ts";
+
+/** An H.264 format a peer put in its SDP. */
+export interface OfferedH264 {
+  payloadType: number;
+  profileLevelId?: string;
+  packetizationMode: number;
+}
+
+/** werift codec parameters for H.264 with NACK, PLI and FIR feedback, packetization mode 1. */
+export function h264Codec(profileLevelId: string): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({
+    mimeType: "video/H264",
+    clockRate: 90000,
+    rtcpFeedback: [
+      { type: "nack" },
+      { type: "nack", parameter: "pli" },
+      { type: "ccm", parameter: "fir" },
+      { type: "goog-remb" },
+    ],
+    parameters: `profile-level-id=${profileLevelId};packetization-mode=1;level-asymmetry-allowed=1`,
+  });
+}
+
+/** Every H.264 format in the first video section of `sdp`. */
+export function offeredH264(sdp: string): OfferedH264[] {
+  const lines = sdp.split(/\r?\n/);
+  const start = lines.findIndex((line) => line.startsWith("m=video"));
+  if (start < 0) return [];
+  const end = lines.findIndex((line, i) => i > start && line.startsWith("m="));
+  const section = lines.slice(start, end < 0 ? undefined : end);
+  const formats: OfferedH264[] = [];
+  for (const line of section) {
+    const rtpmap = /^a=rtpmap:(\d+) H264\/90000/i.exec(line);
+    if (!rtpmap) continue;
+    const payloadType = Number(rtpmap[1]);
+    const fmtp = section.find((l) => l.startsWith(`a=fmtp:${payloadType} `)) ?? "";
+    const profile = /profile-level-id=([0-9a-fA-F]{6})/.exec(fmtp)?.[1]?.toLowerCase();
+    const mode = Number(/packetization-mode=(\d)/.exec(fmtp)?.[1] ?? 0);
+    formats.push({ payloadType, profileLevelId: profile, packetizationMode: mode });
+  }
+  return formats;
+}
+
+/** Profiles (profile_idc) whose decoders can decode a stream of `profile`. */
+function decodes(profileIdc: number, constraints: number, profile: H264Profile): boolean {
+  if (profile === "high") return profileIdc === 0x64;
+  // Constrained baseline is decodable by baseline (with constraint_set1), main and high decoders.
+  return profileIdc === 0x42 || profileIdc === 0x4d || profileIdc === 0x64 || (constraints & 0x40) !== 0;
+}
+
+/**
+ * The offered format to answer with for a stream of `profile`: packetization mode 1, a profile that
+ * decodes the stream, the exact profile first. Undefined when none fits.
+ */
+export function pickOffered(offered: OfferedH264[], profile: H264Profile): OfferedH264 | undefined {
+  const usable = offered.filter((f) => {
+    if (f.packetizationMode !== 1) return false;
+    if (!f.profileLevelId) return profile === "constrained-baseline";
+    const idc = parseInt(f.profileLevelId.slice(0, 2), 16);
+    return decodes(idc, parseInt(f.profileLevelId.slice(2, 4), 16), profile);
+  });
+  const exact = profile === "high" ? "64" : "42e0";
+  return usable.find((f) => f.profileLevelId?.startsWith(exact)) ?? usable[0];
+}

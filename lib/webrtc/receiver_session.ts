@@ -1,0 +1,89 @@
+/**
+ * The client's side of WebRTC: offers to receive H.264, hands every RTP packet to the caller as
+ * bytes (GStreamer's jitter buffer and depayloader take it from there), and asks for keyframes.
+ */
+import { type MediaStreamTrack, RTCPeerConnection, type RTCRtpReceiver } from "werift";
+import { h264Codec } from "./h264_codec.ts";
+import { type IceOptions, peerConfig } from "./ice_config.ts";
+import { gatheringComplete, hasCandidates } from "./gathered.ts";
+
+export interface ReceiverOptions {
+  ice: IceOptions;
+  /** Every RTP packet, in arrival order. */
+  onPacket: (packet: Uint8Array<ArrayBuffer>) => void;
+  /** Connection state changes ("connected", "failed", ...). */
+  onState?: (state: string) => void;
+  signal?: AbortSignal;
+}
+
+/** Sends the offer SDP to the server and returns its answer SDP. */
+export type Signaller = (offer: string) => Promise<string>;
+
+/** The H.264 formats the client offers: every profile the decoder handles, up to level 5.2. */
+const OFFERED_PROFILES = ["42e034", "640034"];
+const KEYFRAME_INTERVAL_MS = 300; // at most ~3 PLIs a second however many losses are seen
+
+export class ReceiverSession {
+  #pc: RTCPeerConnection;
+  #receiver: RTCRtpReceiver | undefined;
+  #ssrc: number | undefined;
+  #lastKeyFrameRequest = 0;
+  #closed = false;
+  keyFramesRequested = 0;
+
+  private constructor(pc: RTCPeerConnection) {
+    this.#pc = pc;
+  }
+
+  /** Offers, waits for the answer through `signaller`, and starts receiving. */
+  static async connect(signaller: Signaller, options: ReceiverOptions): Promise<ReceiverSession> {
+    const pc = new RTCPeerConnection({
+      ...peerConfig(options.ice),
+      codecs: { video: OFFERED_PROFILES.map(h264Codec), audio: [] },
+    });
+    const session = new ReceiverSession(pc);
+    options.signal?.addEventListener("abort", () => void session.close(), { once: true });
+    pc.connectionStateChange.subscribe((state) => options.onState?.(state));
+    const transceiver = pc.addTransceiver("video", { direction: "recvonly" });
+    session.#receiver = transceiver.receiver;
+    transceiver.onTrack.subscribe((track: MediaStreamTrack) => {
+      track.onReceiveRtp.subscribe((rtp) => {
+        session.#ssrc = rtp.header.ssrc;
+        options.onPacket(new Uint8Array(rtp.serialize()));
+      });
+    });
+    try {
+      await pc.setLocalDescription(await pc.createOffer());
+      await gatheringComplete(pc);
+      const offer = pc.localDescription?.sdp ?? "";
+      if (!hasCandidates(offer)) throw new Error("No ICE candidates could be gathered (no usable address)");
+      const answer = await signaller(offer);
+      await pc.setRemoteDescription({ type: "answer", sdp: answer });
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  /** Sends a PLI to the server, at most once per 300 ms. Returns whether one was sent. */
+  requestKeyFrame(): boolean {
+    const now = performance.now();
+    if (this.#closed || this.#ssrc === undefined || !this.#receiver) return false;
+    if (now - this.#lastKeyFrameRequest < KEYFRAME_INTERVAL_MS) return false;
+    this.#lastKeyFrameRequest = now;
+    this.keyFramesRequested++;
+    this.#receiver.sendRtcpPLI(this.#ssrc).catch(() => {});
+    return true;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pc.close().catch(() => {});
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * One viewer of the server's stream: a werift peer connection that answers the viewer's offer and
+ * sends the shared RTP packets. Viewers never touch the encoder except to ask for a keyframe.
+ */
+import { RTCPeerConnection, type RTCRtpSender, type RtpPacket } from "werift";
+import type { H264Profile } from "../media/h264.ts";
+import { h264Codec, offeredH264, pickOffered } from "./h264_codec.ts";
+import { type IceOptions, peerConfig } from "./ice_config.ts";
+import { gatheringComplete, hasCandidates } from "./gathered.ts";
+
+/** A viewer's offer could not be answered; the message says why (a 400 for signalling). */
+export class OfferError extends Error {
+  override name = "OfferError";
+}
+
+export type ViewerState = "new" | "connecting" | "connected" | "disconnected" | "failed" | "closed";
+
+export interface ViewerOptions {
+  ice: IceOptions;
+  /** The profile the encoder produces; the answer picks an offered format that decodes it. */
+  profile: H264Profile;
+  /** Called when the viewer needs a keyframe: it just connected, or it sent PLI/FIR. */
+  onKeyFrameNeeded: () => void;
+  /** Called once when the viewer has gone (failed, closed, or closed by us). */
+  onClosed?: (viewer: Viewer) => void;
+}
+
+/** Packets allowed in flight to one viewer before it counts as stalled and packets are dropped. */
+const MAX_IN_FLIGHT = 1000;
+
+export class Viewer {
+  readonly id = crypto.randomUUID();
+  readonly createdAt = Date.now();
+  #pc: RTCPeerConnection;
+  #sender: RTCRtpSender;
+  #state: ViewerState = "new";
+  #inFlight = 0;
+  #closed = false;
+  #options: ViewerOptions;
+  bytesSent = 0;
+  packetsSent = 0;
+  packetsDropped = 0;
+  keyFramesRequested = 0;
+
+  private constructor(pc: RTCPeerConnection, sender: RTCRtpSender, options: ViewerOptions) {
+    this.#pc = pc;
+    this.#sender = sender;
+    this.#options = options;
+    pc.connectionStateChange.subscribe((state) => this.#onState(state));
+    sender.onPictureLossIndication.subscribe(() => {
+      this.keyFramesRequested++;
+      options.onKeyFrameNeeded();
+    });
+  }
+
+  /** Answers `offerSdp`; the answer carries every candidate. Throws OfferError for unusable offers. */
+  static async answer(offerSdp: string, options: ViewerOptions): Promise<{ viewer: Viewer; answer: string }> {
+    const chosen = pickOffered(offeredH264(offerSdp), options.profile);
+    if (!chosen) {
+      throw new OfferError(
+        `Offer has no usable H.264 video (packetization-mode=1, ${options.profile} decodable)`,
+      );
+    }
+    const pc = new RTCPeerConnection({
+      ...peerConfig(options.ice),
+      codecs: { video: [h264Codec(chosen.profileLevelId ?? "42e01f")], audio: [] },
+    });
+    try {
+      await pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
+      const transceiver = pc.getTransceivers().find((t) => t.kind === "video");
+      if (!transceiver) throw new OfferError("Offer has no video section");
+      transceiver.setDirection("sendonly");
+      const viewer = new Viewer(pc, transceiver.sender, options);
+      await pc.setLocalDescription(await pc.createAnswer());
+      await gatheringComplete(pc);
+      const answer = pc.localDescription?.sdp ?? "";
+      if (!hasCandidates(answer)) {
+        throw new Error("No ICE candidates could be gathered (no usable address or port)");
+      }
+      return { viewer, answer };
+    } catch (error) {
+      await pc.close().catch(() => {});
+      if (error instanceof OfferError) throw error;
+      throw new OfferError(`Cannot answer offer: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+
+  get state(): ViewerState {
+    return this.#state;
+  }
+
+  #onState(state: string): void {
+    if (this.#closed) return;
+    this.#state = state as ViewerState;
+    if (state === "connected") this.#options.onKeyFrameNeeded(); // the first frame comes at once
+    if (state === "failed" || state === "closed") void this.close();
+  }
+
+  /** Sends one RTP packet (werift rewrites SSRC, payload type and sequence per viewer). */
+  send(packet: RtpPacket, size: number): void {
+    if (this.#state !== "connected") return;
+    if (this.#inFlight >= MAX_IN_FLIGHT) {
+      this.packetsDropped++;
+      return;
+    }
+    this.#inFlight++;
+    this.#sender.sendRtp(packet).then(
+      () => {
+        this.#inFlight--;
+        this.packetsSent++;
+        this.bytesSent += size;
+      },
+      () => {
+        this.#inFlight--;
+        this.packetsDropped++;
+      },
+    );
+  }
+
+  /** Ends the connection; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#state = "closed";
+    await this.#pc.close().catch(() => {});
+    this.#options.onClosed?.(this);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
