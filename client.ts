@@ -21,6 +21,8 @@ import { versionText } from "./lib/version.ts";
 
 const PROGRAM = "rov-client";
 const QUIT_KEYS = new Set(["q", "Q", "Escape"]);
+/** With no packet for this long the server is taken as gone (it sends ~30+ packets a second). */
+const SILENCE_MS = 4000;
 
 function ipv4Interfaces() {
   return Deno.networkInterfaces().filter((i) => i.family === "IPv4");
@@ -87,6 +89,7 @@ async function main(args: string[]): Promise<number> {
   const sequence = new SequenceTracker();
   let session: ReceiverSession | undefined;
   let firstFrameLogged = false;
+  let lastPacket = 0;
 
   const receiver = new ReceiverPipeline(
     { decoder, latencyMs: options.latencyMs, lowLatency: options.lowLatency, sink },
@@ -112,6 +115,9 @@ async function main(args: string[]): Promise<number> {
   );
   const status = setInterval(() => {
     console.log(formatStatus(stats.snapshot(), [DECODER_ELEMENTS[decoder]]));
+    if (lastPacket > 0 && performance.now() - lastPacket > SILENCE_MS) {
+      done.reject(new Error(`rov-server stopped sending video (nothing for ${SILENCE_MS / 1000} s)`));
+    }
   }, 1000);
   try {
     const url = await Promise.race([locateServer(options, stop.signal), done.promise.then(() => undefined)]);
@@ -126,6 +132,7 @@ async function main(args: string[]): Promise<number> {
         ice,
         signal: stop.signal,
         onPacket: (packet) => {
+          lastPacket = performance.now();
           const lost = sequence.push(rtpSequence(packet));
           stats.packet(packet.byteLength, lost);
           if (lost > 0) session?.requestKeyFrame();

@@ -62,5 +62,9 @@ export function hostOption(name: string, value: string | undefined): string | un
 /** Wraps node:util parseArgs errors ("Unknown option '--x'") as CliError. */
 export function parseError(error: unknown): CliError {
   const message = error instanceof Error ? error.message : String(error);
-  return new CliError(message.replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, ""));
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    return new CliError(`${ambiguous[1]} needs a value (for one starting with a dash write ${ambiguous[1]}=VALUE)`);
+  }
+  return new CliError(message.split("\n")[0].replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, ""));
 }

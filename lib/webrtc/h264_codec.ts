@@ -65,3 +65,30 @@ export function pickOffered(offered: OfferedH264[], profile: H264Profile): Offer
   const exact = profile === "high" ? "64" : "42e0";
   return usable.find((f) => f.profileLevelId?.startsWith(exact)) ?? usable[0];
 }
+
+/**
+ * `sdp` with its video section narrowed to one payload type (and that type's RTX): werift answers
+ * with the first offered H.264 format whatever its profile, so the chosen one is made the only one.
+ */
+export function keepOnlyPayload(sdp: string, payloadType: number): string {
+  const lines = sdp.split(/\r?\n/);
+  const start = lines.findIndex((line) => line.startsWith("m=video"));
+  if (start < 0) return sdp;
+  const endIndex = lines.findIndex((line, i) => i > start && line.startsWith("m="));
+  const end = endIndex < 0 ? lines.length : endIndex;
+  const section = lines.slice(start, end);
+  const keep = new Set([payloadType]);
+  for (const line of section) {
+    const rtx = /^a=fmtp:(\d+) apt=(\d+)/.exec(line);
+    if (rtx && Number(rtx[2]) === payloadType) keep.add(Number(rtx[1]));
+  }
+  const narrowed = section.flatMap((line, i) => {
+    if (i === 0) {
+      const [m, port, proto] = line.split(" ");
+      return [`${m} ${port} ${proto} ${[...keep].join(" ")}`];
+    }
+    const pt = /^a=(?:rtpmap|fmtp|rtcp-fb):(\d+)/.exec(line);
+    return pt && !keep.has(Number(pt[1])) ? [] : [line];
+  });
+  return [...lines.slice(0, start), ...narrowed, ...lines.slice(end)].join("\r\n");
+}

@@ -4,7 +4,7 @@
  */
 import { RTCPeerConnection, type RTCRtpSender, type RtpPacket } from "werift";
 import type { H264Profile } from "../media/h264.ts";
-import { h264Codec, offeredH264, pickOffered } from "./h264_codec.ts";
+import { h264Codec, keepOnlyPayload, offeredH264, pickOffered } from "./h264_codec.ts";
 import { type IceOptions, peerConfig } from "./ice_config.ts";
 import { gatheringComplete, hasCandidates } from "./gathered.ts";
 
@@ -27,6 +27,11 @@ export interface ViewerOptions {
 
 /** Packets allowed in flight to one viewer before it counts as stalled and packets are dropped. */
 const MAX_IN_FLIGHT = 1000;
+/**
+ * A connected viewer that sends no RTCP (receiver reports come every second or so) for this long
+ * has gone: much sooner than ICE consent expiry (~30 s), so a closed laptop stops costing bandwidth.
+ */
+export const SILENT_VIEWER_MS = 6000;
 
 export class Viewer {
   readonly id = crypto.randomUUID();
@@ -37,6 +42,8 @@ export class Viewer {
   #inFlight = 0;
   #closed = false;
   #options: ViewerOptions;
+  #lastRtcp = performance.now();
+  #watchdog: ReturnType<typeof setInterval>;
   bytesSent = 0;
   packetsSent = 0;
   packetsDropped = 0;
@@ -47,6 +54,12 @@ export class Viewer {
     this.#sender = sender;
     this.#options = options;
     pc.connectionStateChange.subscribe((state) => this.#onState(state));
+    sender.onRtcp.subscribe(() => {
+      this.#lastRtcp = performance.now();
+    });
+    this.#watchdog = setInterval(() => {
+      if (this.#state === "connected" && performance.now() - this.#lastRtcp > SILENT_VIEWER_MS) void this.close();
+    }, 1000);
     sender.onPictureLossIndication.subscribe(() => {
       this.keyFramesRequested++;
       options.onKeyFrameNeeded();
@@ -65,12 +78,13 @@ export class Viewer {
       ...peerConfig(options.ice),
       codecs: { video: [h264Codec(chosen.profileLevelId ?? "42e01f")], audio: [] },
     });
+    let viewer: Viewer | undefined;
     try {
-      await pc.setRemoteDescription({ type: "offer", sdp: offerSdp });
+      await pc.setRemoteDescription({ type: "offer", sdp: keepOnlyPayload(offerSdp, chosen.payloadType) });
       const transceiver = pc.getTransceivers().find((t) => t.kind === "video");
       if (!transceiver) throw new OfferError("Offer has no video section");
       transceiver.setDirection("sendonly");
-      const viewer = new Viewer(pc, transceiver.sender, options);
+      viewer = new Viewer(pc, transceiver.sender, options);
       await pc.setLocalDescription(await pc.createAnswer());
       await gatheringComplete(pc);
       const answer = pc.localDescription?.sdp ?? "";
@@ -79,7 +93,9 @@ export class Viewer {
       }
       return { viewer, answer };
     } catch (error) {
-      await pc.close().catch(() => {});
+      // Closing quietly: a viewer that never existed for the caller is not reported as gone.
+      if (viewer) viewer.#options = { ...options, onClosed: undefined };
+      await (viewer?.close() ?? pc.close().catch(() => {}));
       if (error instanceof OfferError) throw error;
       throw new OfferError(`Cannot answer offer: ${error instanceof Error ? error.message : error}`);
     }
@@ -92,7 +108,10 @@ export class Viewer {
   #onState(state: string): void {
     if (this.#closed) return;
     this.#state = state as ViewerState;
-    if (state === "connected") this.#options.onKeyFrameNeeded(); // the first frame comes at once
+    if (state === "connected") {
+      this.#lastRtcp = performance.now();
+      this.#options.onKeyFrameNeeded(); // the first frame comes at once
+    }
     if (state === "failed" || state === "closed") void this.close();
   }
 
@@ -122,6 +141,7 @@ export class Viewer {
     if (this.#closed) return;
     this.#closed = true;
     this.#state = "closed";
+    clearInterval(this.#watchdog);
     await this.#pc.close().catch(() => {});
     this.#options.onClosed?.(this);
   }

@@ -1,0 +1,41 @@
+import { assertEquals, assertThrows } from "../support/assert.ts";
+import { type Beacon, type Query, decodeMessage, encodeMessage, PROTOCOL_VERSION, SERVICE } from "../../lib/discovery/beacon.ts";
+
+export const BEACON: Beacon = {
+  type: "beacon",
+  service: SERVICE,
+  version: PROTOCOL_VERSION,
+  name: "bluerov",
+  id: "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11",
+  urls: { offer: "http://192.168.2.2:8080/offer", whep: "http://192.168.2.2:8080/whep", status: "http://192.168.2.2:8080/api/status" },
+  transports: ["webrtc"],
+  codec: "H264",
+  width: 1920,
+  height: 1080,
+  fps: 30,
+};
+
+const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+Deno.test("encodeMessage and decodeMessage round-trip a beacon and a query", () => {
+  assertEquals(decodeMessage(encodeMessage(BEACON)), BEACON);
+  const query: Query = { type: "query", service: SERVICE, version: PROTOCOL_VERSION, name: "bluerov" };
+  assertEquals(decodeMessage(encodeMessage(query)), query);
+});
+
+Deno.test("decodeMessage rejects foreign and malformed datagrams with a reason", () => {
+  const cases: [Uint8Array, RegExp][] = [
+    [new Uint8Array([0xff, 0xfe, 0x00]), /not JSON/],
+    [bytes([1, 2]), /not a JSON object/],
+    [bytes({ service: "mavlink", version: 1, type: "beacon" }), /Not a rov-stream datagram/],
+    [bytes({ ...BEACON, version: 2 }), /Unsupported discovery protocol version 2/],
+    [bytes({ ...BEACON, type: "hello" }), /Unknown discovery message type "hello"/],
+    [bytes({ ...BEACON, name: "" }), /"name" must be a non-empty string/],
+    [bytes({ ...BEACON, urls: { ...BEACON.urls, offer: "ftp://x/offer" } }), /"urls.offer" must be an http\(s\) URL/],
+    [bytes({ ...BEACON, urls: undefined }), /"urls" is missing/],
+    [bytes({ ...BEACON, fps: "thirty" }), /"fps" must be a number/],
+    [bytes({ ...BEACON, transports: "webrtc" }), /"transports" must be a list/],
+    [new Uint8Array(4096), /too large/],
+  ];
+  for (const [data, pattern] of cases) assertThrows(() => decodeMessage(data), pattern);
+});

@@ -1,0 +1,93 @@
+import { assertEquals, assertMatch } from "../support/assert.ts";
+import { type SignallingBackend, signallingHandler } from "../../lib/signalling/routes.ts";
+import { SignallingError } from "../../lib/signalling/session_description.ts";
+import { OFFER_SDP } from "./session_description_test.ts";
+
+/** A backend that answers every offer with a fixed SDP and records hang-ups. */
+function backend(): SignallingBackend & { hungUp: string[] } {
+  const hungUp: string[] = [];
+  return {
+    hungUp,
+    answer(offer) {
+      if (offer.includes("H265")) return Promise.reject(new SignallingError(400, "Offer has no usable H.264 video"));
+      return Promise.resolve({ id: "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11", answer: "v=0\r\nanswer" });
+    },
+    hangUp(id) {
+      hungUp.push(id);
+      return Promise.resolve(id === "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11");
+    },
+    status: () => ({ viewers: [] }),
+  };
+}
+
+const BASE = "http://rov:8080";
+
+function post(path: string, body: BodyInit, type: string): Request {
+  return new Request(BASE + path, { method: "POST", body, headers: { "content-type": type } });
+}
+
+Deno.test("signallingHandler answers POST /offer with a JSON answer", async () => {
+  const handle = signallingHandler(backend());
+  const response = await handle(post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer" }), "application/json"));
+  assertEquals(response.status, 200);
+  assertEquals(await response.json(), { sdp: "v=0\r\nanswer", type: "answer" });
+});
+
+Deno.test("signallingHandler speaks WHEP: 201 with Location, DELETE ends the session", async () => {
+  const b = backend();
+  const handle = signallingHandler(b);
+  const response = await handle(post("/whep", OFFER_SDP, "application/sdp"));
+  assertEquals(response.status, 201);
+  assertEquals(response.headers.get("content-type"), "application/sdp");
+  const location = response.headers.get("location")!;
+  assertEquals(location, "/whep/0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11");
+  assertEquals(await response.text(), "v=0\r\nanswer");
+  assertEquals((await handle(new Request(BASE + location, { method: "DELETE" }))).status, 200);
+  assertEquals((await handle(new Request(BASE + "/whep/ffff", { method: "DELETE" }))).status, 404);
+  assertEquals(b.hungUp.length, 2);
+});
+
+Deno.test("signallingHandler refuses bad requests with 4xx and a reason", async () => {
+  const handle = signallingHandler(backend());
+  const cases: [Request, number, RegExp][] = [
+    [post("/offer", "{", "application/json"), 400, /Malformed JSON/],
+    [post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer" }), "text/plain"), 415, /Expected Content-Type application\/json/],
+    [post("/whep", OFFER_SDP, "application/json"), 415, /application\/sdp/],
+    [post("/whep", "garbage", "application/sdp"), 400, /Malformed SDP offer/],
+    [post("/whep", OFFER_SDP.replace("H264", "H265"), "application/sdp"), 400, /no usable H.264/],
+    [post("/offer", "x".repeat(70_000), "application/json"), 413, /larger than 65536 bytes/],
+    [new Request(BASE + "/offer"), 405, /use POST/],
+    [new Request(BASE + "/api/status", { method: "POST" }), 405, /use GET/],
+    [new Request(BASE + "/nothing"), 404, /Not found/],
+  ];
+  for (const [request, status, pattern] of cases) {
+    const response = await handle(request);
+    assertEquals(response.status, status, `${request.method} ${request.url}`);
+    assertMatch(await response.text(), pattern);
+  }
+});
+
+Deno.test("signallingHandler limits a streamed body without a Content-Length", async () => {
+  const handle = signallingHandler(backend());
+  const chunk = new Uint8Array(16 * 1024).fill(120);
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent++ < 100) controller.enqueue(chunk);
+      else controller.close();
+    },
+  });
+  const response = await handle(post("/offer", body, "application/json"));
+  assertEquals(response.status, 413);
+  await response.body?.cancel();
+  if (sent > 10) throw new Error(`read ${sent} chunks after the limit`);
+});
+
+Deno.test("signallingHandler serves status and health, with CORS for browsers", async () => {
+  const handle = signallingHandler(backend());
+  const status = await handle(new Request(BASE + "/api/status"));
+  assertEquals(await status.json(), { viewers: [] });
+  assertEquals(status.headers.get("access-control-allow-origin"), "*");
+  assertEquals(await (await handle(new Request(BASE + "/healthz"))).text(), "ok\n");
+  assertEquals((await handle(new Request(BASE + "/whep", { method: "OPTIONS" }))).status, 204);
+});

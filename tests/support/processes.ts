@@ -1,0 +1,129 @@
+/** Test helpers: start real rov-server/rov-client processes on loopback with free ports. */
+
+const ROOT = new URL("../../", import.meta.url);
+export const SERVER = new URL("server.ts", ROOT).pathname;
+export const CLIENT = new URL("client.ts", ROOT).pathname;
+export const DENO = Deno.execPath();
+/** The flags the deno tasks use, so tests run the programs as users do. */
+export const RUN_FLAGS = ["run", "--unstable-net", "--allow-ffi", "--allow-env", "--allow-read", "--allow-net", "--allow-sys"];
+
+/** A UDP port that was free a moment ago (bound to port 0, then released). */
+export function freeUdpPort(): number {
+  const socket = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
+  const port = (socket.addr as Deno.NetAddr).port;
+  socket.close();
+  return port;
+}
+
+/** Collects a stream's text and lets a test wait for a line matching a pattern. */
+export class Output {
+  text = "";
+  #waiters: { pattern: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
+  readonly done: Promise<void>;
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.done = (async () => {
+      for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+        this.text += chunk;
+        this.#waiters = this.#waiters.filter((w) => {
+          const match = this.text.match(w.pattern);
+          if (match) w.resolve(match);
+          return !match;
+        });
+      }
+    })();
+  }
+
+  /** Resolves with the first match of `pattern`; rejects after `timeoutMs` with the text so far. */
+  wait(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+    const match = this.text.match(pattern);
+    if (match) return Promise.resolve(match);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Timed out waiting for ${pattern}; output so far:\n${this.text}`)), timeoutMs);
+      this.#waiters.push({ pattern, resolve: (m) => (clearTimeout(timer), resolve(m)) });
+    });
+  }
+}
+
+export interface Running {
+  child: Deno.ChildProcess;
+  stdout: Output;
+  stderr: Output;
+  /** Sends SIGINT and waits for exit; returns the exit code. */
+  stop(): Promise<number>;
+}
+
+/** Starts `script` with `args` under the task flags (optionally wrapped, e.g. by `ip netns exec`). */
+export function start(script: string, args: string[], options: { wrap?: string[]; env?: Record<string, string> } = {}): Running {
+  const [command, ...prefix] = [...(options.wrap ?? []), DENO];
+  const child = new Deno.Command(command, {
+    args: [...prefix, ...RUN_FLAGS, script, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+    env: { NO_COLOR: "1", ...options.env },
+  }).spawn();
+  const stdout = new Output(child.stdout);
+  const stderr = new Output(child.stderr);
+  let stopped: Promise<number> | undefined;
+  return {
+    child,
+    stdout,
+    stderr,
+    stop() {
+      stopped ??= (async () => {
+        try {
+          child.kill("SIGINT");
+        } catch {
+          // already exited
+        }
+        const status = await child.status;
+        await Promise.all([stdout.done, stderr.done]);
+        return status.code;
+      })();
+      return stopped;
+    },
+  };
+}
+
+export interface RunningServer extends Running {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  discoveryPort: number;
+}
+
+/** Starts rov-server on 127.0.0.1 with the test source, a free signalling port and a free discovery port. */
+export async function startServer(args: string[] = [], options: { wrap?: string[]; host?: string } = {}): Promise<RunningServer> {
+  const discoveryPort = freeUdpPort();
+  const host = options.host ?? "127.0.0.1";
+  const running = start(SERVER, [
+    "--source", "test", "--width", "640", "--height", "360", "--host", host, "--signal-port", "0",
+    "--discovery-port", String(discoveryPort), ...args,
+  ], options);
+  try {
+    const match = await running.stderr.wait(/signalling http:\/\/[^:]+:(\d+)\//);
+    const port = Number(match[1]);
+    return { ...running, url: `http://127.0.0.1:${port}`, port, discoveryPort };
+  } catch (error) {
+    await running.stop();
+    throw error;
+  }
+}
+
+/** Runs rov-client to completion; returns its exit code and output. */
+export async function runClient(args: string[], options: { wrap?: string[]; timeoutMs?: number } = {}) {
+  const running = start(CLIENT, args, options);
+  const timer = setTimeout(() => running.child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+  const status = await running.child.status;
+  clearTimeout(timer);
+  await Promise.all([running.stdout.done, running.stderr.done]);
+  return { code: status.code, stdout: running.stdout.text, stderr: running.stderr.text };
+}
+
+/** The last "frames N" and size the client's status lines reported. */
+export function lastStatus(stdout: string): { frames: number; size?: string } {
+  const lines = stdout.trim().split("\n").filter((l) => l.includes("frames "));
+  const last = lines.at(-1) ?? "";
+  return { frames: Number(/frames (\d+)/.exec(last)?.[1] ?? 0), size: /(\d+x\d+)/.exec(last)?.[1] };
+}
