@@ -68,6 +68,9 @@ async function main(args: string[]): Promise<number> {
   gstreamer();
   const decoder = chooseDecoder(hasElement);
   if (!decoder) throw new MediaError("No H.264 decoder: install gstreamer1.0-libav (avdec_h264)");
+  if (options.sink && !hasElement(options.sink)) {
+    throw new MediaError(`GStreamer element "${options.sink}" is not installed (--sink)`);
+  }
   let headless = options.headless;
   if (!headless && !canShowWindow()) {
     log.info("No display (DISPLAY is not set): running headless, status line only");

@@ -64,7 +64,11 @@ export function parseError(error: unknown): CliError {
   const message = error instanceof Error ? error.message : String(error);
   const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
   if (ambiguous) {
-    return new CliError(`${ambiguous[1]} needs a value (for one starting with a dash write ${ambiguous[1]}=VALUE)`);
+    return new CliError(
+      `${ambiguous[1]} needs a value (for one starting with a dash write ${ambiguous[1]}=VALUE)`,
+    );
   }
-  return new CliError(message.split("\n")[0].replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, ""));
+  return new CliError(
+    message.split("\n")[0].replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, ""),
+  );
 }

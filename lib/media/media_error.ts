@@ -44,7 +44,10 @@ export function describeMediaError(
   }
   if (source?.source === "file") {
     if (/No such file|Resource not found/i.test(text)) return `Cannot open file ${source.file}: no such file`;
-    if (/type of stream|no suitable plugins|not-linked|missing a plug-in|Could not demultiplex/i.test(text)) {
+    if (
+      /type of stream|text file|cannot decode|no suitable plugins|not-linked|missing a plug-in|Could not demultiplex/i
+        .test(text)
+    ) {
       return `Cannot play file ${source.file}: not a video file GStreamer can decode`;
     }
   }

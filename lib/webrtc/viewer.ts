@@ -58,7 +58,9 @@ export class Viewer {
       this.#lastRtcp = performance.now();
     });
     this.#watchdog = setInterval(() => {
-      if (this.#state === "connected" && performance.now() - this.#lastRtcp > SILENT_VIEWER_MS) void this.close();
+      if (this.#state === "connected" && performance.now() - this.#lastRtcp > SILENT_VIEWER_MS) {
+        void this.close();
+      }
     }, 1000);
     sender.onPictureLossIndication.subscribe(() => {
       this.keyFramesRequested++;

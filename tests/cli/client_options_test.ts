@@ -4,16 +4,43 @@ import { parseClientOptions } from "../../lib/cli/client_options.ts";
 Deno.test("parseClientOptions accepts --auto and --host auto alike", () => {
   for (const args of [["--auto"], ["--host", "auto"]]) {
     const o = parseClientOptions(args);
-    assertEquals([o.auto, o.host, o.discoveryPort, o.discoveryTimeoutS, o.latencyMs, o.lowLatency], [true, undefined, 5003, 5, 0, true]);
+    assertEquals([o.auto, o.host, o.discoveryPort, o.discoveryTimeoutS, o.latencyMs, o.lowLatency], [
+      true,
+      undefined,
+      5003,
+      5,
+      0,
+      true,
+    ]);
   }
 });
 
 Deno.test("parseClientOptions reads a manual host and every option", () => {
   const o = parseClientOptions([
-    "--host", "192.168.2.2", "--signal-port", "9000", "--headless", "--frames", "150", "--duration", "2.5",
-    "--webrtc-latency", "50", "--sink", "xvimagesink", "--stun", "--verbose",
+    "--host",
+    "192.168.2.2",
+    "--signal-port",
+    "9000",
+    "--headless",
+    "--frames",
+    "150",
+    "--duration",
+    "2.5",
+    "--webrtc-latency",
+    "50",
+    "--sink",
+    "xvimagesink",
+    "--stun",
+    "--verbose",
   ]);
-  assertEquals([o.auto, o.host, o.signalPort, o.headless, o.frames, o.durationS], [false, "192.168.2.2", 9000, true, 150, 2.5]);
+  assertEquals([o.auto, o.host, o.signalPort, o.headless, o.frames, o.durationS], [
+    false,
+    "192.168.2.2",
+    9000,
+    true,
+    150,
+    2.5,
+  ]);
   assertEquals([o.latencyMs, o.sink, o.stun, o.verbose], [50, "xvimagesink", true, true]);
 });
 
@@ -22,8 +49,21 @@ Deno.test("parseClientOptions gives a 200 ms jitter buffer without low latency",
 });
 
 Deno.test("parseClientOptions reads discovery options", () => {
-  const o = parseClientOptions(["--auto", "--name", "bluerov", "--discovery-port", "6000", "--discovery-timeout", "0.5", "--discovery-address", "127.255.255.255, 10.0.0.255"]);
-  assertEquals([o.name, o.discoveryPort, o.discoveryTimeoutS, o.discoveryAddresses], ["bluerov", 6000, 0.5, ["127.255.255.255", "10.0.0.255"]]);
+  const o = parseClientOptions([
+    "--auto",
+    "--name",
+    "bluerov",
+    "--discovery-port",
+    "6000",
+    "--discovery-timeout",
+    "0.5",
+    "--discovery-address",
+    "127.255.255.255, 10.0.0.255",
+  ]);
+  assertEquals([o.name, o.discoveryPort, o.discoveryTimeoutS, o.discoveryAddresses], ["bluerov", 6000, 0.5, [
+    "127.255.255.255",
+    "10.0.0.255",
+  ]]);
 });
 
 Deno.test("parseClientOptions rejects bad values with one clear line", () => {

@@ -4,20 +4,71 @@ import { parseServerOptions } from "../../lib/cli/server_options.ts";
 Deno.test("parseServerOptions gives the documented defaults", () => {
   const o = parseServerOptions([], "rov1");
   assertEquals([o.source, o.device, o.width, o.height, o.fps], ["webcam", 0, 1920, 1080, 30]);
-  assertEquals([o.bitrateKbps, o.bitrateAuto, o.lowLatency, o.maxQuality, o.loop], [14930, true, true, false, true]);
-  assertEquals([o.host, o.signalPort, o.discoveryPort, o.name, o.stun, o.discovery], ["0.0.0.0", 8080, 5003, "rov1", false, true]);
+  assertEquals([o.bitrateKbps, o.bitrateAuto, o.lowLatency, o.maxQuality, o.loop], [
+    14930,
+    true,
+    true,
+    false,
+    true,
+  ]);
+  assertEquals([o.host, o.signalPort, o.discoveryPort, o.name, o.stun, o.discovery], [
+    "0.0.0.0",
+    8080,
+    5003,
+    "rov1",
+    false,
+    true,
+  ]);
 });
 
 Deno.test("parseServerOptions reads every option", () => {
   const o = parseServerOptions([
-    "--source", "file", "--file", "a.mp4", "--no-loop", "--width", "1280", "--height", "720", "--fps", "60",
-    "--bitrate", "8000", "--no-low-latency", "--max-quality", "--host", "192.168.2.2", "--signal-port", "9000",
-    "--discovery-port", "6000", "--name", "bluerov", "--stun", "--verbose", "--device", "2", "--no-discovery",
+    "--source",
+    "file",
+    "--file",
+    "a.mp4",
+    "--no-loop",
+    "--width",
+    "1280",
+    "--height",
+    "720",
+    "--fps",
+    "60",
+    "--bitrate",
+    "8000",
+    "--no-low-latency",
+    "--max-quality",
+    "--host",
+    "192.168.2.2",
+    "--signal-port",
+    "9000",
+    "--discovery-port",
+    "6000",
+    "--name",
+    "bluerov",
+    "--stun",
+    "--verbose",
+    "--device",
+    "2",
+    "--no-discovery",
   ], "x");
   assertEquals(o.source, "file");
   assertEquals(o.file, "a.mp4");
-  assertEquals([o.loop, o.width, o.height, o.fps, o.bitrateKbps, o.bitrateAuto], [false, 1280, 720, 60, 8000, false]);
-  assertEquals([o.lowLatency, o.maxQuality, o.host, o.signalPort, o.discoveryPort], [false, true, "192.168.2.2", 9000, 6000]);
+  assertEquals([o.loop, o.width, o.height, o.fps, o.bitrateKbps, o.bitrateAuto], [
+    false,
+    1280,
+    720,
+    60,
+    8000,
+    false,
+  ]);
+  assertEquals([o.lowLatency, o.maxQuality, o.host, o.signalPort, o.discoveryPort], [
+    false,
+    true,
+    "192.168.2.2",
+    9000,
+    6000,
+  ]);
   assertEquals([o.name, o.stun, o.verbose, o.device, o.discovery], ["bluerov", true, true, 2, false]);
 });
 

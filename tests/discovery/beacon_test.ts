@@ -1,5 +1,12 @@
 import { assertEquals, assertThrows } from "../support/assert.ts";
-import { type Beacon, type Query, decodeMessage, encodeMessage, PROTOCOL_VERSION, SERVICE } from "../../lib/discovery/beacon.ts";
+import {
+  type Beacon,
+  decodeMessage,
+  encodeMessage,
+  PROTOCOL_VERSION,
+  type Query,
+  SERVICE,
+} from "../../lib/discovery/beacon.ts";
 
 export const BEACON: Beacon = {
   type: "beacon",
@@ -7,7 +14,11 @@ export const BEACON: Beacon = {
   version: PROTOCOL_VERSION,
   name: "bluerov",
   id: "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11",
-  urls: { offer: "http://192.168.2.2:8080/offer", whep: "http://192.168.2.2:8080/whep", status: "http://192.168.2.2:8080/api/status" },
+  urls: {
+    offer: "http://192.168.2.2:8080/offer",
+    whep: "http://192.168.2.2:8080/whep",
+    status: "http://192.168.2.2:8080/api/status",
+  },
   transports: ["webrtc"],
   codec: "H264",
   width: 1920,
@@ -31,7 +42,10 @@ Deno.test("decodeMessage rejects foreign and malformed datagrams with a reason",
     [bytes({ ...BEACON, version: 2 }), /Unsupported discovery protocol version 2/],
     [bytes({ ...BEACON, type: "hello" }), /Unknown discovery message type "hello"/],
     [bytes({ ...BEACON, name: "" }), /"name" must be a non-empty string/],
-    [bytes({ ...BEACON, urls: { ...BEACON.urls, offer: "ftp://x/offer" } }), /"urls.offer" must be an http\(s\) URL/],
+    [
+      bytes({ ...BEACON, urls: { ...BEACON.urls, offer: "ftp://x/offer" } }),
+      /"urls.offer" must be an http\(s\) URL/,
+    ],
     [bytes({ ...BEACON, urls: undefined }), /"urls" is missing/],
     [bytes({ ...BEACON, fps: "thirty" }), /"fps" must be a number/],
     [bytes({ ...BEACON, transports: "webrtc" }), /"transports" must be a list/],

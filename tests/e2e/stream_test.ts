@@ -1,13 +1,21 @@
 /** End to end on loopback: real rov-server and rov-client processes, real decoded frames. */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { lastStatus, runClient, start, startServer, CLIENT } from "../support/processes.ts";
+import { CLIENT, lastStatus, runClient, start, startServer } from "../support/processes.ts";
 
-const discoveryArgs = (port: number) => ["--discovery-port", String(port), "--discovery-address", "127.255.255.255"];
+const discoveryArgs = (
+  port: number,
+) => ["--discovery-port", String(port), "--discovery-address", "127.255.255.255"];
 
 Deno.test("rov-client --auto finds rov-server and decodes 150 frames at the server's size", async () => {
   const server = await startServer(["--width", "1280", "--height", "720"]);
   try {
-    const client = await runClient(["--auto", "--headless", "--frames", "150", ...discoveryArgs(server.discoveryPort)]);
+    const client = await runClient([
+      "--auto",
+      "--headless",
+      "--frames",
+      "150",
+      ...discoveryArgs(server.discoveryPort),
+    ]);
     assertEquals(client.code, 0, client.stderr);
     const status = lastStatus(client.stdout);
     assert(status.frames >= 150, client.stdout);
@@ -22,7 +30,15 @@ Deno.test("rov-client --auto finds rov-server and decodes 150 frames at the serv
 Deno.test("two rov-clients watch at once from one encoder", async () => {
   const server = await startServer();
   try {
-    const args = ["--host", "127.0.0.1", "--signal-port", String(server.port), "--headless", "--duration", "8"];
+    const args = [
+      "--host",
+      "127.0.0.1",
+      "--signal-port",
+      String(server.port),
+      "--headless",
+      "--duration",
+      "8",
+    ];
     const clients = [start(CLIENT, args), start(CLIENT, args)];
     let status: { encoder: string; viewers: { state: string; bytesSent: number }[] } | undefined;
     for (let i = 0; i < 100; i++) {
@@ -48,22 +64,50 @@ Deno.test("two rov-clients watch at once from one encoder", async () => {
 Deno.test("bad requests and datagrams get 4xx or are ignored while a viewer keeps watching", async () => {
   const server = await startServer();
   try {
-    const viewer = start(CLIENT, ["--host", "127.0.0.1", "--signal-port", String(server.port), "--headless", "--duration", "6"]);
+    const viewer = start(CLIENT, [
+      "--host",
+      "127.0.0.1",
+      "--signal-port",
+      String(server.port),
+      "--headless",
+      "--duration",
+      "6",
+    ]);
     await viewer.stdout.wait(/frames [1-9]/);
     const offer = (body: string, type: string, path = "/offer") =>
-      fetch(server.url + path, { method: "POST", body, headers: { "content-type": type } }).then(async (r) => [r.status, await r.text()] as const);
+      fetch(server.url + path, { method: "POST", body, headers: { "content-type": type } }).then(async (r) =>
+        [r.status, await r.text()] as const
+      );
     const results = [
       await offer("{nope", "application/json"),
-      await offer(JSON.stringify({ type: "offer", sdp: "v=0\r\nm=video 9 RTP/AVP 96\r\n" }), "application/json"),
+      await offer(
+        JSON.stringify({ type: "offer", sdp: "v=0\r\nm=video 9 RTP/AVP 96\r\n" }),
+        "application/json",
+      ),
       await offer("hello", "text/plain"),
       await offer("x".repeat(100_000), "application/sdp", "/whep"),
-      await offer("v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 97\r\na=ice-ufrag:a\r\na=ice-pwd:b\r\na=fingerprint:sha-256 00\r\na=rtpmap:97 VP8/90000\r\n", "application/sdp", "/whep"),
+      await offer(
+        "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 97\r\na=ice-ufrag:a\r\na=ice-pwd:b\r\na=fingerprint:sha-256 00\r\na=rtpmap:97 VP8/90000\r\n",
+        "application/sdp",
+        "/whep",
+      ),
     ];
     assertEquals(results.map(([status]) => status), [400, 400, 415, 413, 400]);
     assertMatch(results[4][1], /no usable H\.264/);
     const socket = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
-    for (const junk of ["", "{", "\u0000\u0001", JSON.stringify({ service: "rov-stream", version: 9, type: "query" })]) {
-      await socket.send(new TextEncoder().encode(junk), { transport: "udp", hostname: "127.0.0.1", port: server.discoveryPort });
+    for (
+      const junk of [
+        "",
+        "{",
+        "\u0000\u0001",
+        JSON.stringify({ service: "rov-stream", version: 9, type: "query" }),
+      ]
+    ) {
+      await socket.send(new TextEncoder().encode(junk), {
+        transport: "udp",
+        hostname: "127.0.0.1",
+        port: server.discoveryPort,
+      });
     }
     socket.close();
     assertEquals((await viewer.child.status).code, 0);

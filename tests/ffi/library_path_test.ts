@@ -1,5 +1,10 @@
 import { assert, assertEquals } from "../support/assert.ts";
-import { installHint, libraryCandidates, librarySearch, WINDOWS_DEFAULT_ROOT } from "../../lib/ffi/library_path.ts";
+import {
+  installHint,
+  libraryCandidates,
+  librarySearch,
+  WINDOWS_DEFAULT_ROOT,
+} from "../../lib/ffi/library_path.ts";
 
 Deno.test("libraryCandidates on Linux tries the soname first, then the multiarch folders", () => {
   const paths = libraryCandidates("linux", {}, "gstreamer");
@@ -9,9 +14,15 @@ Deno.test("libraryCandidates on Linux tries the soname first, then the multiarch
 });
 
 Deno.test("libraryCandidates puts ROV_GST_LIB_DIR first on every OS", () => {
-  assertEquals(libraryCandidates("linux", { ROV_GST_LIB_DIR: "/opt/gst/lib" }, "gstapp")[0], "/opt/gst/lib/libgstapp-1.0.so.0");
+  assertEquals(
+    libraryCandidates("linux", { ROV_GST_LIB_DIR: "/opt/gst/lib" }, "gstapp")[0],
+    "/opt/gst/lib/libgstapp-1.0.so.0",
+  );
   assertEquals(libraryCandidates("darwin", { ROV_GST_LIB_DIR: "/x/" }, "glib")[0], "/x/libglib-2.0.0.dylib");
-  assertEquals(libraryCandidates("windows", { ROV_GST_LIB_DIR: "D:\\gst\\bin" }, "gstvideo")[0], "D:\\gst\\bin\\gstvideo-1.0-0.dll");
+  assertEquals(
+    libraryCandidates("windows", { ROV_GST_LIB_DIR: "D:\\gst\\bin" }, "gstvideo")[0],
+    "D:\\gst\\bin\\gstvideo-1.0-0.dll",
+  );
 });
 
 Deno.test("libraryCandidates on macOS tries the GStreamer framework before Homebrew", () => {
@@ -24,10 +35,15 @@ Deno.test("librarySearch on Windows uses the MSVC root's bin folder and puts it 
   const fallback = librarySearch("windows", { PATH: "C:\\Windows" });
   assertEquals(fallback.dirs, [`${WINDOWS_DEFAULT_ROOT}\\bin`]);
   assertEquals(fallback.path, `${WINDOWS_DEFAULT_ROOT}\\bin;C:\\Windows`);
-  const custom = librarySearch("windows", { GSTREAMER_1_0_ROOT_MSVC_X86_64: "E:\\gstreamer\\1.0\\msvc_x86_64\\", PATH: "" });
+  const custom = librarySearch("windows", {
+    GSTREAMER_1_0_ROOT_MSVC_X86_64: "E:\\gstreamer\\1.0\\msvc_x86_64\\",
+    PATH: "",
+  });
   assertEquals(custom.dirs, ["E:\\gstreamer\\1.0\\msvc_x86_64\\bin"]);
   assertEquals(custom.path, "E:\\gstreamer\\1.0\\msvc_x86_64\\bin");
-  assertEquals(libraryCandidates("windows", {}, "gstreamer"), [`${WINDOWS_DEFAULT_ROOT}\\bin\\gstreamer-1.0-0.dll`]);
+  assertEquals(libraryCandidates("windows", {}, "gstreamer"), [
+    `${WINDOWS_DEFAULT_ROOT}\\bin\\gstreamer-1.0-0.dll`,
+  ]);
 });
 
 Deno.test("librarySearch on Windows does not add the folder to PATH twice", () => {

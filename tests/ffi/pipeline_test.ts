@@ -73,7 +73,9 @@ Deno.test("Pipeline play throws the bus error when the source cannot start", asy
 });
 
 Deno.test("Pipeline watch delivers state changes and end of stream", async () => {
-  const pipeline = new Pipeline("videotestsrc num-buffers=5 ! capsfilter caps=video/x-raw,format=I420 ! fakesink name=out");
+  const pipeline = new Pipeline(
+    "videotestsrc num-buffers=5 ! capsfilter caps=video/x-raw,format=I420 ! fakesink name=out",
+  );
   try {
     const events: string[] = [];
     const eos = Promise.withResolvers<void>();

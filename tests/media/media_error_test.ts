@@ -17,18 +17,28 @@ Deno.test("describeMediaError names the package of a missing plugin", () => {
 
 Deno.test("describeMediaError tells a busy camera from an absent one and suggests the test source", () => {
   assertEquals(
-    describeMediaError("Could not open device '/dev/video0' for reading and writing.", "Device or resource busy", { os: "linux", source: camera }),
+    describeMediaError(
+      "Could not open device '/dev/video0' for reading and writing.",
+      "Device or resource busy",
+      { os: "linux", source: camera },
+    ),
     "Cannot open camera /dev/video0: device is busy (try --source test)",
   );
   assertEquals(
-    describeMediaError("Cannot identify device '/dev/video7'.", "system error: No such file or directory", { os: "linux", source: { ...camera, device: 7 } }),
+    describeMediaError("Cannot identify device '/dev/video7'.", "system error: No such file or directory", {
+      os: "linux",
+      source: { ...camera, device: 7 },
+    }),
     "Cannot open camera /dev/video7: no such camera (try --source test, or another --device)",
   );
 });
 
 Deno.test("describeMediaError explains files that are missing or not video", () => {
   const file: SourceOptions = { ...camera, source: "file", file: "dive.mp4" };
-  assertEquals(describeMediaError("Resource not found.", 'No such file "dive.mp4"', { os: "linux", source: file }), "Cannot open file dive.mp4: no such file");
+  assertEquals(
+    describeMediaError("Resource not found.", 'No such file "dive.mp4"', { os: "linux", source: file }),
+    "Cannot open file dive.mp4: no such file",
+  );
   assertEquals(
     describeMediaError("Could not determine type of stream.", undefined, { os: "linux", source: file }),
     "Cannot play file dive.mp4: not a video file GStreamer can decode",
@@ -36,5 +46,19 @@ Deno.test("describeMediaError explains files that are missing or not video", () 
 });
 
 Deno.test("describeMediaError keeps GStreamer's text for anything else", () => {
-  assertEquals(describeMediaError("Internal data stream error.", "a\nstreaming stopped", { os: "linux" }), "GStreamer error: Internal data stream error (streaming stopped)");
+  assertEquals(
+    describeMediaError("Internal data stream error.", "a\nstreaming stopped", { os: "linux" }),
+    "GStreamer error: Internal data stream error (streaming stopped)",
+  );
+});
+
+Deno.test("describeMediaError calls a text file not a video file", () => {
+  const file: SourceOptions = { ...camera, source: "file", file: "notes.mp4" };
+  assertEquals(
+    describeMediaError("This appears to be a text file", "decodebin cannot decode plain text files", {
+      os: "linux",
+      source: file,
+    }),
+    "Cannot play file notes.mp4: not a video file GStreamer can decode",
+  );
 });

@@ -1,6 +1,12 @@
 import { assert, assertEquals, assertMatch, assertThrows } from "../support/assert.ts";
 import { senderDescription } from "../../lib/media/sender.ts";
-import { cameraElement, quote, rawCaps, sourceDescription, type SourceOptions } from "../../lib/media/source.ts";
+import {
+  cameraElement,
+  quote,
+  rawCaps,
+  sourceDescription,
+  type SourceOptions,
+} from "../../lib/media/source.ts";
 import { chooseEncoder, encoderDescription, encoderProfile } from "../../lib/media/encoder.ts";
 import { Pipeline } from "../../lib/ffi/pipeline.ts";
 
@@ -17,7 +23,10 @@ Deno.test("sourceDescription opens the camera of each OS by index", () => {
   assertEquals(cameraElement("linux", 2), "v4l2src device=/dev/video2");
   assertEquals(cameraElement("darwin", 1), "avfvideosrc device-index=1");
   assertEquals(cameraElement("windows", 0), "mfvideosrc device-index=0");
-  assertMatch(sourceDescription({ ...base, source: "webcam", device: 3 }), /^v4l2src device=\/dev\/video3 ! decodebin/);
+  assertMatch(
+    sourceDescription({ ...base, source: "webcam", device: 3 }),
+    /^v4l2src device=\/dev\/video3 ! decodebin/,
+  );
 });
 
 Deno.test("sourceDescription paces a file in real time and quotes its path", () => {
@@ -34,15 +43,35 @@ Deno.test("rawCaps leaves the size to the source when it is 0", () => {
 });
 
 Deno.test("encoderDescription sets x264 for zero latency, no B-frames and the bitrate", () => {
-  const text = encoderDescription({ encoder: "x264", bitrateKbps: 6000, fps: 30, lowLatency: true, maxQuality: false });
-  for (const part of ["tune=zerolatency", "bframes=0", "bitrate=6000", "key-int-max=60", "speed-preset=ultrafast"]) {
+  const text = encoderDescription({
+    encoder: "x264",
+    bitrateKbps: 6000,
+    fps: 30,
+    lowLatency: true,
+    maxQuality: false,
+  });
+  for (
+    const part of [
+      "tune=zerolatency",
+      "bframes=0",
+      "bitrate=6000",
+      "key-int-max=60",
+      "speed-preset=ultrafast",
+    ]
+  ) {
     assert(text.includes(part), `${part} in ${text}`);
   }
   assertMatch(text, /video\/x-h264,profile=constrained-baseline$/);
 });
 
 Deno.test("encoderDescription without low latency keeps B-frames off and allows lookahead", () => {
-  const text = encoderDescription({ encoder: "x264", bitrateKbps: 6000, fps: 30, lowLatency: false, maxQuality: true });
+  const text = encoderDescription({
+    encoder: "x264",
+    bitrateKbps: 6000,
+    fps: 30,
+    lowLatency: false,
+    maxQuality: true,
+  });
   assert(!text.includes("zerolatency"));
   assert(text.includes("bframes=0"));
   assert(text.includes("rc-lookahead=10"));
@@ -50,7 +79,13 @@ Deno.test("encoderDescription without low latency keeps B-frames off and allows 
 });
 
 Deno.test("encoderDescription gives openh264 its bitrate in bit/s", () => {
-  const options = { encoder: "openh264" as const, bitrateKbps: 2500, fps: 25, lowLatency: true, maxQuality: true };
+  const options = {
+    encoder: "openh264" as const,
+    bitrateKbps: 2500,
+    fps: 25,
+    lowLatency: true,
+    maxQuality: true,
+  };
   const text = encoderDescription(options);
   assertMatch(text, /^openh264enc name=encoder bitrate=2500000 gop-size=50/);
   assertEquals(encoderProfile(options), "constrained-baseline");
@@ -63,17 +98,34 @@ Deno.test("chooseEncoder prefers x264 and falls back to openh264", () => {
 });
 
 Deno.test("senderDescription drops frames instead of queueing in low-latency mode", () => {
-  const options = { ...base, encoder: "x264" as const, bitrateKbps: 4000, lowLatency: true, maxQuality: false };
+  const options = {
+    ...base,
+    encoder: "x264" as const,
+    bitrateKbps: 4000,
+    lowLatency: true,
+    maxQuality: false,
+  };
   const text = senderDescription(options);
   assertMatch(text, /queue max-size-buffers=1 .*leaky=downstream ! videoconvert ! x264enc/);
-  assertMatch(text, /rtph264pay name=pay pt=96 mtu=1200 config-interval=-1 aggregate-mode=zero-latency ! appsink name=rtp sync=false/);
+  assertMatch(
+    text,
+    /rtph264pay name=pay pt=96 mtu=1200 config-interval=-1 aggregate-mode=zero-latency ! appsink name=rtp sync=false/,
+  );
   assert(!senderDescription({ ...options, lowLatency: false }).includes("leaky"));
 });
 
 Deno.test("senderDescription parses in GStreamer for every source and encoder", async () => {
   for (const source of ["test", "webcam", "file"] as const) {
     for (const encoder of ["x264", "openh264"] as const) {
-      const text = senderDescription({ ...base, source, file: "/tmp/x.mp4", encoder, bitrateKbps: 2000, lowLatency: true, maxQuality: false });
+      const text = senderDescription({
+        ...base,
+        source,
+        file: "/tmp/x.mp4",
+        encoder,
+        bitrateKbps: 2000,
+        lowLatency: true,
+        maxQuality: false,
+      });
       const pipeline = new Pipeline(text);
       await pipeline.close();
     }

@@ -9,7 +9,9 @@ function backend(): SignallingBackend & { hungUp: string[] } {
   return {
     hungUp,
     answer(offer) {
-      if (offer.includes("H265")) return Promise.reject(new SignallingError(400, "Offer has no usable H.264 video"));
+      if (offer.includes("H265")) {
+        return Promise.reject(new SignallingError(400, "Offer has no usable H.264 video"));
+      }
       return Promise.resolve({ id: "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11", answer: "v=0\r\nanswer" });
     },
     hangUp(id) {
@@ -28,7 +30,9 @@ function post(path: string, body: BodyInit, type: string): Request {
 
 Deno.test("signallingHandler answers POST /offer with a JSON answer", async () => {
   const handle = signallingHandler(backend());
-  const response = await handle(post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer" }), "application/json"));
+  const response = await handle(
+    post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer" }), "application/json"),
+  );
   assertEquals(response.status, 200);
   assertEquals(await response.json(), { sdp: "v=0\r\nanswer", type: "answer" });
 });
@@ -51,7 +55,11 @@ Deno.test("signallingHandler refuses bad requests with 4xx and a reason", async 
   const handle = signallingHandler(backend());
   const cases: [Request, number, RegExp][] = [
     [post("/offer", "{", "application/json"), 400, /Malformed JSON/],
-    [post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer" }), "text/plain"), 415, /Expected Content-Type application\/json/],
+    [
+      post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer" }), "text/plain"),
+      415,
+      /Expected Content-Type application\/json/,
+    ],
     [post("/whep", OFFER_SDP, "application/json"), 415, /application\/sdp/],
     [post("/whep", "garbage", "application/sdp"), 400, /Malformed SDP offer/],
     [post("/whep", OFFER_SDP.replace("H264", "H265"), "application/sdp"), 400, /no usable H.264/],

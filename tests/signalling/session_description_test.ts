@@ -1,5 +1,9 @@
 import { assertEquals, assertThrows } from "../support/assert.ts";
-import { encodeSessionDescription, parseSessionDescription, validateSdp } from "../../lib/signalling/session_description.ts";
+import {
+  encodeSessionDescription,
+  parseSessionDescription,
+  validateSdp,
+} from "../../lib/signalling/session_description.ts";
 
 export const OFFER_SDP = [
   "v=0",
@@ -19,7 +23,10 @@ export const OFFER_SDP = [
 Deno.test("parseSessionDescription accepts the original tool's JSON offer", () => {
   const text = JSON.stringify({ sdp: OFFER_SDP, type: "offer" });
   assertEquals(parseSessionDescription(text, "offer"), { type: "offer", sdp: OFFER_SDP });
-  assertEquals(JSON.parse(encodeSessionDescription({ type: "answer", sdp: "v=0" })), { sdp: "v=0", type: "answer" });
+  assertEquals(JSON.parse(encodeSessionDescription({ type: "answer", sdp: "v=0" })), {
+    sdp: "v=0",
+    type: "answer",
+  });
 });
 
 Deno.test("parseSessionDescription rejects malformed bodies with a reason", () => {
@@ -36,7 +43,13 @@ Deno.test("parseSessionDescription rejects malformed bodies with a reason", () =
 Deno.test("validateSdp requires video, ICE credentials and a DTLS fingerprint", () => {
   validateSdp(OFFER_SDP, "offer");
   assertThrows(() => validateSdp(OFFER_SDP.replace("m=video", "m=audio"), "offer"), /no video section/);
-  assertThrows(() => validateSdp(OFFER_SDP.replace("a=ice-ufrag:abcd\r\n", ""), "offer"), /no ICE credentials/);
-  assertThrows(() => validateSdp(OFFER_SDP.replace(/a=fingerprint.*\r\n/, ""), "offer"), /no DTLS fingerprint/);
+  assertThrows(
+    () => validateSdp(OFFER_SDP.replace("a=ice-ufrag:abcd\r\n", ""), "offer"),
+    /no ICE credentials/,
+  );
+  assertThrows(
+    () => validateSdp(OFFER_SDP.replace(/a=fingerprint.*\r\n/, ""), "offer"),
+    /no DTLS fingerprint/,
+  );
   assertThrows(() => validateSdp(OFFER_SDP + "a=x\r\n".repeat(20000), "offer"), /larger than/);
 });

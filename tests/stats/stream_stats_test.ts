@@ -9,9 +9,19 @@ Deno.test("StreamStats reports fps, bitrate and loss per window", () => {
   stats.packet(1250, 1);
   now = 1000;
   const snap = stats.snapshot();
-  assertEquals([snap.fps, snap.mbps, snap.lost, snap.width, snap.height, snap.frames], [30, 1, 1, 1280, 720, 30]);
+  assertEquals([snap.fps, snap.mbps, snap.lost, snap.width, snap.height, snap.frames], [
+    30,
+    1,
+    1,
+    1280,
+    720,
+    30,
+  ]);
   assertEquals(snap.lostPercent.toFixed(2), "0.99");
-  assertEquals(formatStatus(snap, ["avdec_h264"]), "fps 30.0 | 1.00 Mbit/s | lost 1 (1.0%) | 1280x720 | frames 30 | avdec_h264");
+  assertEquals(
+    formatStatus(snap, ["avdec_h264"]),
+    "fps 30.0 | 1.00 Mbit/s | lost 1 (1.0%) | 1280x720 | frames 30 | avdec_h264",
+  );
   now = 2000;
   assertEquals(stats.snapshot().fps, 0, "a new window starts empty");
 });

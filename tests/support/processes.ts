@@ -5,7 +5,15 @@ export const SERVER = new URL("server.ts", ROOT).pathname;
 export const CLIENT = new URL("client.ts", ROOT).pathname;
 export const DENO = Deno.execPath();
 /** The flags the deno tasks use, so tests run the programs as users do. */
-export const RUN_FLAGS = ["run", "--unstable-net", "--allow-ffi", "--allow-env", "--allow-read", "--allow-net", "--allow-sys"];
+export const RUN_FLAGS = [
+  "run",
+  "--unstable-net",
+  "--allow-ffi",
+  "--allow-env",
+  "--allow-read",
+  "--allow-net",
+  "--allow-sys",
+];
 
 /** A UDP port that was free a moment ago (bound to port 0, then released). */
 export function freeUdpPort(): number {
@@ -39,7 +47,10 @@ export class Output {
     const match = this.text.match(pattern);
     if (match) return Promise.resolve(match);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`Timed out waiting for ${pattern}; output so far:\n${this.text}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`Timed out waiting for ${pattern}; output so far:\n${this.text}`)),
+        timeoutMs,
+      );
       this.#waiters.push({ pattern, resolve: (m) => (clearTimeout(timer), resolve(m)) });
     });
   }
@@ -54,14 +65,19 @@ export interface Running {
 }
 
 /** Starts `script` with `args` under the task flags (optionally wrapped, e.g. by `ip netns exec`). */
-export function start(script: string, args: string[], options: { wrap?: string[]; env?: Record<string, string> } = {}): Running {
+export function start(
+  script: string,
+  args: string[],
+  options: { wrap?: string[]; env?: Record<string, string> } = {},
+): Running {
   const [command, ...prefix] = [...(options.wrap ?? []), DENO];
   const child = new Deno.Command(command, {
     args: [...prefix, ...RUN_FLAGS, script, ...args],
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
-    env: { NO_COLOR: "1", ...options.env },
+    // Deno's own update check would contact dl.deno.land: programs must contact nothing unasked.
+    env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...options.env },
   }).spawn();
   const stdout = new Output(child.stdout);
   const stderr = new Output(child.stderr);
@@ -72,8 +88,11 @@ export function start(script: string, args: string[], options: { wrap?: string[]
     stderr,
     stop() {
       stopped ??= (async () => {
+        // Under a wrapper that stays (strace), Ctrl+C goes to the program itself, as a terminal would.
+        const target = options.wrap ? await descendantDeno(child.pid) : undefined;
         try {
-          child.kill("SIGINT");
+          if (target) Deno.kill(target, "SIGINT");
+          else child.kill("SIGINT");
         } catch {
           // already exited
         }
@@ -86,6 +105,17 @@ export function start(script: string, args: string[], options: { wrap?: string[]
   };
 }
 
+/** The pid of the deno process below `pid` (the wrapper's child), if any. */
+async function descendantDeno(pid: number): Promise<number | undefined> {
+  for (let depth = 0, parent = pid; depth < 4; depth++) {
+    const out = await new Deno.Command("pgrep", { args: ["-P", String(parent)], stdout: "piped" }).output();
+    const children = new TextDecoder().decode(out.stdout).trim().split("\n").filter(Boolean).map(Number);
+    if (children.length === 0) return parent === pid ? undefined : parent;
+    parent = children[0];
+  }
+  return undefined;
+}
+
 export interface RunningServer extends Running {
   /** http://127.0.0.1:PORT */
   url: string;
@@ -94,12 +124,26 @@ export interface RunningServer extends Running {
 }
 
 /** Starts rov-server on 127.0.0.1 with the test source, a free signalling port and a free discovery port. */
-export async function startServer(args: string[] = [], options: { wrap?: string[]; host?: string } = {}): Promise<RunningServer> {
+export async function startServer(
+  args: string[] = [],
+  options: { wrap?: string[]; host?: string } = {},
+): Promise<RunningServer> {
   const discoveryPort = freeUdpPort();
   const host = options.host ?? "127.0.0.1";
   const running = start(SERVER, [
-    "--source", "test", "--width", "640", "--height", "360", "--host", host, "--signal-port", "0",
-    "--discovery-port", String(discoveryPort), ...args,
+    "--source",
+    "test",
+    "--width",
+    "640",
+    "--height",
+    "360",
+    "--host",
+    host,
+    "--signal-port",
+    "0",
+    "--discovery-port",
+    String(discoveryPort),
+    ...args,
   ], options);
   try {
     const match = await running.stderr.wait(/signalling http:\/\/[^:]+:(\d+)\//);

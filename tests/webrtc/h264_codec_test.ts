@@ -19,13 +19,16 @@ const CHROMIUM_LIKE = [
 ].join("\r\n");
 
 Deno.test("offeredH264 lists the H.264 formats of the video section", () => {
-  assertEquals(offeredH264(CHROMIUM_LIKE).map((f) => [f.payloadType, f.profileLevelId, f.packetizationMode]), [
-    [102, "42001f", 1],
-    [104, "42e01f", 0],
-    [106, "42e01f", 1],
-    [108, "4d001f", 1],
-    [112, "64001f", 1],
-  ]);
+  assertEquals(
+    offeredH264(CHROMIUM_LIKE).map((f) => [f.payloadType, f.profileLevelId, f.packetizationMode]),
+    [
+      [102, "42001f", 1],
+      [104, "42e01f", 0],
+      [106, "42e01f", 1],
+      [108, "4d001f", 1],
+      [112, "64001f", 1],
+    ],
+  );
   assertEquals(offeredH264("v=0\r\nm=audio 9 RTP 0"), []);
 });
 
@@ -45,12 +48,23 @@ Deno.test("pickOffered falls back to a profile that decodes the stream, or none"
 Deno.test("h264Codec asks for NACK, PLI and FIR feedback", () => {
   const codec = h264Codec("42e028");
   assertEquals(codec.parameters, "profile-level-id=42e028;packetization-mode=1;level-asymmetry-allowed=1");
-  assertEquals(codec.rtcpFeedback.map((f) => `${f.type} ${f.parameter ?? ""}`.trim()), ["nack", "nack pli", "ccm fir", "goog-remb"]);
+  assertEquals(codec.rtcpFeedback.map((f) => `${f.type} ${f.parameter ?? ""}`.trim()), [
+    "nack",
+    "nack pli",
+    "ccm fir",
+    "goog-remb",
+  ]);
 });
 
 Deno.test("keepOnlyPayload narrows the video section to the chosen format and its RTX", () => {
-  const sdp = CHROMIUM_LIKE.replace("a=rtpmap:106 H264/90000", "a=rtpmap:106 H264/90000\r\na=rtcp-fb:106 nack pli\r\na=rtpmap:107 rtx/90000\r\na=fmtp:107 apt=106")
-    .replace("m=video 9 UDP/TLS/RTP/SAVPF 96 102 104 106 108 112", "m=video 9 UDP/TLS/RTP/SAVPF 96 102 104 106 107 108 112");
+  const sdp = CHROMIUM_LIKE.replace(
+    "a=rtpmap:106 H264/90000",
+    "a=rtpmap:106 H264/90000\r\na=rtcp-fb:106 nack pli\r\na=rtpmap:107 rtx/90000\r\na=fmtp:107 apt=106",
+  )
+    .replace(
+      "m=video 9 UDP/TLS/RTP/SAVPF 96 102 104 106 108 112",
+      "m=video 9 UDP/TLS/RTP/SAVPF 96 102 104 106 107 108 112",
+    );
   const narrowed = keepOnlyPayload(sdp, 106);
   const video = narrowed.slice(narrowed.indexOf("m=video"));
   assertEquals(video.split("\r\n")[0], "m=video 9 UDP/TLS/RTP/SAVPF 106 107");

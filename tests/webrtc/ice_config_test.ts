@@ -21,7 +21,12 @@ Deno.test("peerConfig has no ICE server unless STUN is asked for", () => {
   assertEquals(peerConfig({ addresses: ["127.0.0.1"], stun: false }).iceServers, []);
   assertEquals(peerConfig({ addresses: ["127.0.0.1"], stun: true }).iceServers, [{ urls: PUBLIC_STUN }]);
   const config = peerConfig({ addresses: ["127.0.0.1"], stun: false });
-  assertEquals([config.iceUseIpv4, config.iceUseIpv6, config.iceAdditionalHostAddresses], [false, false, ["127.0.0.1"]]);
+  assertEquals([config.iceUseIpv4, config.iceUseIpv6, config.iceAdditionalHostAddresses], [false, false, [
+    "127.0.0.1",
+  ]]);
   assertEquals(config.iceInterfaceAddresses, { udp4: "127.0.0.1" });
-  assertEquals(peerConfig({ addresses: ["192.168.2.2", "127.0.0.1"], stun: false }).iceInterfaceAddresses, undefined);
+  assertEquals(
+    peerConfig({ addresses: ["192.168.2.2", "127.0.0.1"], stun: false }).iceInterfaceAddresses,
+    undefined,
+  );
 });

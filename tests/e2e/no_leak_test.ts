@@ -1,0 +1,76 @@
+/**
+ * With default options nothing but loopback is contacted: server and client run in a namespace of
+ * their own under strace, which records every address a socket connects or sends to.
+ */
+import { assert, assertEquals } from "../support/assert.ts";
+import { CLIENT, freeUdpPort, lastStatus, SERVER, start } from "../support/processes.ts";
+import { loopbackNamespace } from "../support/netns.ts";
+
+/** Every IP address in connect/sendto/sendmsg calls of an strace log. */
+export function destinations(log: string): string[] {
+  const found = new Set<string>();
+  for (const match of log.matchAll(/inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"/g)) {
+    found.add(match[1] ?? match[2]);
+  }
+  return [...found];
+}
+
+const isLoopback = (address: string) =>
+  address.startsWith("127.") || address === "::1" || address === "0.0.0.0" || address === "::";
+
+function traced(ns: string[], log: string): string[] {
+  return [...ns, "strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg,sendmmsg", "-o", log];
+}
+
+async function watch(serverArgs: string[]) {
+  await using ns = await loopbackNamespace();
+  const dir = await Deno.makeTempDir();
+  const serverLog = `${dir}/server.strace`;
+  const clientLog = `${dir}/client.strace`;
+  const discovery = String(freeUdpPort());
+  // Default options: bound to 0.0.0.0, beacons to every interface's broadcast address.
+  const server = start(SERVER, [
+    "--source",
+    "test",
+    "--width",
+    "640",
+    "--height",
+    "360",
+    "--signal-port",
+    "0",
+    "--discovery-port",
+    discovery,
+    ...serverArgs,
+  ], {
+    wrap: traced(ns.wrap, serverLog),
+  });
+  try {
+    await server.stderr.wait(/signalling http/, 30_000);
+    const client = start(CLIENT, ["--auto", "--headless", "--frames", "60", "--discovery-port", discovery], {
+      wrap: traced(ns.wrap, clientLog),
+    });
+    const code = (await client.child.status).code;
+    await Promise.all([client.stdout.done, client.stderr.done]);
+    assertEquals(code, 0, client.stderr.text);
+    assert(lastStatus(client.stdout.text).frames >= 60, client.stdout.text);
+  } finally {
+    await server.stop();
+  }
+  const logs = { server: await Deno.readTextFile(serverLog), client: await Deno.readTextFile(clientLog) };
+  await Deno.remove(dir, { recursive: true });
+  return { server: destinations(logs.server), client: destinations(logs.client) };
+}
+
+Deno.test("rov-server and rov-client with default options contact only loopback", async () => {
+  const seen = await watch([]);
+  assert(seen.server.includes("127.255.255.255"), `beacons went to loopback broadcast: ${seen.server}`);
+  assert(seen.client.includes("127.0.0.1"), `the client connected: ${seen.client}`);
+  assertEquals(seen.server.filter((a) => !isLoopback(a)), [], "server contacted only loopback");
+  assertEquals(seen.client.filter((a) => !isLoopback(a)), [], "client contacted only loopback");
+});
+
+Deno.test("the loopback check catches a STUN lookup when --stun is given", async () => {
+  const seen = await watch(["--stun"]);
+  // The lookup of the STUN server goes to the namespace's (unreachable) resolver: the check sees it.
+  assert(seen.server.some((a) => !isLoopback(a)), `expected a non-loopback attempt: ${seen.server}`);
+});
