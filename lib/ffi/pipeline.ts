@@ -206,7 +206,7 @@ function parseMessage(message: Deno.PointerObject): BusEvent | undefined {
 /** A key pressed in a video window: video sinks post unhandled navigation events as element messages. */
 function keyPress(message: Deno.PointerObject): BusEvent | undefined {
   const { gst, video } = gstreamer();
-  if (video.gst_navigation_message_get_type(message) !== 1 /* GST_NAVIGATION_MESSAGE_EVENT */) {
+  if (video.gst_navigation_message_get_type(message) !== 4 /* GST_NAVIGATION_MESSAGE_EVENT */) {
     return undefined;
   }
   const out = outPointer();
