@@ -4,7 +4,15 @@
  * Ends on Q/Esc in the window or Ctrl+C.
  */
 const root = new URL("../", import.meta.url).pathname;
-const flags = ["run", "--unstable-net", "--allow-ffi", "--allow-env", "--allow-read", "--allow-net", "--allow-sys"];
+const flags = [
+  "run",
+  "--unstable-net",
+  "--allow-ffi",
+  "--allow-env",
+  "--allow-read",
+  "--allow-net",
+  "--allow-sys",
+];
 
 function freeUdpPort(): number {
   const socket = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
@@ -17,7 +25,24 @@ const discovery = String(freeUdpPort());
 const env = { DENO_NO_UPDATE_CHECK: "1" };
 // Loopback only: the server binds 127.0.0.1, so its beacons stay on loopback too.
 const server = new Deno.Command(Deno.execPath(), {
-  args: [...flags, `${root}server.ts`, "--source", "test", "--width", "1280", "--height", "720", "--host", "127.0.0.1", "--signal-port", "0", "--discovery-port", discovery, "--name", "demo"],
+  args: [
+    ...flags,
+    `${root}server.ts`,
+    "--source",
+    "test",
+    "--width",
+    "1280",
+    "--height",
+    "720",
+    "--host",
+    "127.0.0.1",
+    "--signal-port",
+    "0",
+    "--discovery-port",
+    discovery,
+    "--name",
+    "demo",
+  ],
   stdout: "inherit",
   stderr: "piped",
   stdin: "null",
@@ -43,7 +68,16 @@ try {
     console.error("demo: no display here, so the client runs headless: watch its status line (Ctrl+C ends)");
   }
   const client = new Deno.Command(Deno.execPath(), {
-    args: [...flags, `${root}client.ts`, "--auto", "--discovery-port", discovery, "--discovery-address", "127.255.255.255", ...Deno.args],
+    args: [
+      ...flags,
+      `${root}client.ts`,
+      "--auto",
+      "--discovery-port",
+      discovery,
+      "--discovery-address",
+      "127.255.255.255",
+      ...Deno.args,
+    ],
     stdin: "null",
     env,
   }).spawn();

@@ -39,21 +39,30 @@ type Libs = {
 let libs: Libs | undefined;
 let loadedFrom = "";
 
-function open<S extends Deno.ForeignLibraryInterface>(
-  os: HostOs,
-  env: Environment,
+/** How a library is opened: `Deno.dlopen` in real use; tests pass one that fails. */
+export type Opener = <S extends Deno.ForeignLibraryInterface>(
+  path: string,
+  symbols: S,
+) => Deno.DynamicLibrary<S>;
+
+/**
+ * Opens `lib` from the first candidate path that loads. When none does, a GstMissingError names every
+ * path tried (with the loader's reason) and how to install GStreamer on `os`.
+ */
+export function openLibrary<S extends Deno.ForeignLibraryInterface>(
   lib: GstLibrary,
   symbols: S,
+  options: { os: HostOs; env: Environment; open?: Opener },
 ): { library: Deno.DynamicLibrary<S>; path: string } {
   const tried: string[] = [];
-  for (const path of libraryCandidates(os, env, lib)) {
+  for (const path of libraryCandidates(options.os, options.env, lib)) {
     try {
-      return { library: Deno.dlopen(path, symbols), path };
+      return { library: (options.open ?? Deno.dlopen)(path, symbols), path };
     } catch (error) {
       tried.push(`${path} (${error instanceof Error ? error.message.split("\n")[0] : error})`);
     }
   }
-  throw new GstMissingError(`Cannot load GStreamer: tried ${tried.join(", ")}; ${installHint(os)}`);
+  throw new GstMissingError(`Cannot load GStreamer: tried ${tried.join(", ")}; ${installHint(options.os)}`);
 }
 
 /** Loads and initialises GStreamer once; later calls return the same bindings. */
@@ -63,12 +72,13 @@ export function gstreamer(): Libs {
   const env = Deno.env.toObject();
   const search = librarySearch(os, env);
   if (search.path !== undefined) Deno.env.set("PATH", search.path);
-  const gst = open(os, env, "gstreamer", GSTREAMER_SYMBOLS);
+  const where = { os, env };
+  const gst = openLibrary("gstreamer", GSTREAMER_SYMBOLS, where);
   const loaded: Libs = {
     gst: gst.library.symbols,
-    app: open(os, env, "gstapp", GSTAPP_SYMBOLS).library.symbols,
-    video: open(os, env, "gstvideo", GSTVIDEO_SYMBOLS).library.symbols,
-    glib: open(os, env, "glib", GLIB_SYMBOLS).library.symbols,
+    app: openLibrary("gstapp", GSTAPP_SYMBOLS, where).library.symbols,
+    video: openLibrary("gstvideo", GSTVIDEO_SYMBOLS, where).library.symbols,
+    glib: openLibrary("glib", GLIB_SYMBOLS, where).library.symbols,
   };
   const error = outPointer();
   if (!loaded.gst.gst_init_check(null, null, error)) {

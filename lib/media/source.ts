@@ -42,15 +42,24 @@ export function cameraElement(os: HostOs, device: number): string {
 export function sourceDescription(options: SourceOptions): string {
   const caps = rawCaps(options.width, options.height, options.fps);
   switch (options.source) {
-    case "test":
-      // A live source paces itself; moving bars plus a noise block give the encoder real work,
-      // and the clock overlay shows at a glance whether the picture is live.
+    case "test": {
+      // The pattern has no native size: 0 means 1920x1080.
+      const width = options.width || 1920;
+      const height = options.height || 1080;
+      const frame = rawCaps(width, height, options.fps);
+      // Even-sized noise block, 1/8 of each side, in the bottom-right corner.
+      const noiseW = Math.max(2, Math.round(width / 16) * 2);
+      const noiseH = Math.max(2, Math.round(height / 16) * 2);
+      // Moving bars plus a block of snow give the encoder real, changing work (a static or flat
+      // pattern would make bitrate and latency figures meaningless); the clock shows the picture is live.
       return [
-        `videotestsrc is-live=true pattern=smpte horizontal-speed=4`,
-        caps,
-        `clockoverlay time-format="%H:%M:%S" font-desc="Sans 24" shaded-background=true`,
-        `timeoverlay halignment=right font-desc="Sans 24" shaded-background=true`,
-      ].join(" ! ");
+        `videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! ${frame} ! mix.sink_0`,
+        `videotestsrc is-live=true pattern=snow ! ${rawCaps(noiseW, noiseH, options.fps)} ! mix.sink_1`,
+        `compositor name=mix sink_1::xpos=${width - noiseW} sink_1::ypos=${height - noiseH} ! ${frame}`,
+        `! clockoverlay time-format="%H:%M:%S" font-desc="Sans 24" shaded-background=true`,
+        `! timeoverlay halignment=right font-desc="Sans 24" shaded-background=true`,
+      ].join(" ");
+    }
     case "webcam":
       // decodebin takes MJPEG or raw from the camera; videorate/videoscale meet the requested caps.
       return [

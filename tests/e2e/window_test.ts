@@ -8,18 +8,24 @@ for (const key of ["q", "Escape"]) {
     await using display = await startXvfb();
     const server = await startServer();
     try {
-      const client = start(CLIENT, ["--host", "127.0.0.1", "--signal-port", String(server.port)], { env: { DISPLAY: display.name } });
+      const client = start(CLIENT, ["--host", "127.0.0.1", "--signal-port", String(server.port)], {
+        env: { DISPLAY: display.name },
+      });
       try {
         await client.stderr.wait(/First frame 640x360/);
         await new Promise((r) => setTimeout(r, 1000));
         // SMPTE bars are far from a flat (black) window.
         const contrast = await screenContrast(display.name, 640, 360);
         assert(contrast > 30, `the window shows the picture (grey-level deviation ${contrast.toFixed(1)})`);
-        const window = (await x(display.name, "xdotool", "search", "--class", "GStreamer")).trim().split("\n")[0];
+        const window =
+          (await x(display.name, "xdotool", "search", "--class", "GStreamer")).trim().split("\n")[0];
         await x(display.name, "xdotool", "windowfocus", window);
         await x(display.name, "xdotool", "mousemove", "100", "100");
         await x(display.name, "xdotool", "key", key);
-        const exited = await Promise.race([client.child.status, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
+        const exited = await Promise.race([
+          client.child.status,
+          new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000)),
+        ]);
         assertEquals(exited?.code, 0, `the client exits 0 on ${key}: ${client.stderr.text}`);
       } finally {
         await client.stop();

@@ -12,11 +12,22 @@ import { Pipeline } from "../../lib/ffi/pipeline.ts";
 
 const base: SourceOptions = { source: "test", device: 0, width: 1280, height: 720, fps: 30, os: "linux" };
 
-Deno.test("sourceDescription builds a live, moving test pattern with a clock", () => {
+Deno.test("sourceDescription builds a live, moving, noisy test pattern with a clock", () => {
   const text = sourceDescription(base);
-  assertMatch(text, /^videotestsrc is-live=true pattern=smpte horizontal-speed=\d+/);
-  assertMatch(text, /video\/x-raw,width=1280,height=720,framerate=30\/1/);
+  assertMatch(
+    text,
+    /^videotestsrc is-live=true pattern=smpte horizontal-speed=\d+ ! video\/x-raw,width=1280,height=720,framerate=30\/1 ! mix.sink_0/,
+  );
+  assertMatch(
+    text,
+    /videotestsrc is-live=true pattern=snow ! video\/x-raw,width=160,height=90,framerate=30\/1 ! mix.sink_1/,
+  );
+  assertMatch(
+    text,
+    /compositor name=mix sink_1::xpos=1120 sink_1::ypos=630 ! video\/x-raw,width=1280,height=720/,
+  );
   assertMatch(text, /clockoverlay/);
+  assertMatch(sourceDescription({ ...base, width: 0, height: 0 }), /width=1920,height=1080/);
 });
 
 Deno.test("sourceDescription opens the camera of each OS by index", () => {

@@ -19,7 +19,9 @@ export async function startXvfb(width = 1280, height = 720): Promise<Display> {
       stdout: "null",
       stderr: "null",
     }).spawn();
-    for (let i = 0; i < 50 && !(await exists(`/tmp/.X11-unix/X${n}`)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && !(await exists(`/tmp/.X11-unix/X${n}`)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     return {
       name: `:${n}`,
       async [Symbol.asyncDispose]() {
@@ -33,7 +35,12 @@ export async function startXvfb(width = 1280, height = 720): Promise<Display> {
 
 /** Runs an X client command on `display` and returns its stdout. */
 export async function x(display: string, command: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command(command, { args, env: { DISPLAY: display }, stdout: "piped", stderr: "piped" }).output();
+  const out = await new Deno.Command(command, {
+    args,
+    env: { DISPLAY: display },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
   if (!out.success) throw new Error(`${command} ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
   return new TextDecoder().decode(out.stdout);
 }
@@ -41,7 +48,23 @@ export async function x(display: string, command: string, ...args: string[]): Pr
 /** The standard deviation of the grey levels in a `width`x`height` screen grab at the top left. */
 export async function screenContrast(display: string, width: number, height: number): Promise<number> {
   const out = await new Deno.Command("ffmpeg", {
-    args: ["-loglevel", "error", "-f", "x11grab", "-video_size", `${width}x${height}`, "-i", `${display}+0,0`, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+    args: [
+      "-loglevel",
+      "error",
+      "-f",
+      "x11grab",
+      "-video_size",
+      `${width}x${height}`,
+      "-i",
+      `${display}+0,0`,
+      "-frames:v",
+      "1",
+      "-f",
+      "rawvideo",
+      "-pix_fmt",
+      "gray",
+      "-",
+    ],
     stdout: "piped",
     stderr: "piped",
   }).output();
