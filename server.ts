@@ -11,6 +11,7 @@ import { chooseEncoder, ENCODER_ELEMENTS, encoderProfile } from "./lib/media/enc
 import { SenderPipeline } from "./lib/media/sender_pipeline.ts";
 import { MediaError } from "./lib/media/media_error.ts";
 import { RtpFanout } from "./lib/webrtc/rtp_fanout.ts";
+import { LoopLag } from "./lib/stats/loop_lag.ts";
 import { OfferError, Viewer } from "./lib/webrtc/viewer.ts";
 import { hostAddresses, isWildcard } from "./lib/webrtc/ice_config.ts";
 import { type SignallingBackend, signallingHandler, type ViewerKind } from "./lib/signalling/routes.ts";
@@ -21,6 +22,7 @@ import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
 
 const PROGRAM = "rov-server";
+const OVERLOAD_LAG_MS = 50;
 
 function ipv4Interfaces() {
   return Deno.networkInterfaces().filter((i) => i.family === "IPv4");
@@ -88,7 +90,12 @@ async function main(args: string[]): Promise<number> {
   const encoder = await preflight(options);
   const os = hostOs();
   const stop = new AbortController();
-  const fanout = new RtpFanout();
+  // Overload: timers more than 50 ms late mean RTP cannot be encrypted and sent as fast as it comes.
+  const lag = new LoopLag();
+  const fanout = new RtpFanout<Viewer>({
+    overloaded: () => lag.lagMs > OVERLOAD_LAG_MS,
+    onKeyFrameNeeded: () => sender?.requestKeyFrame(),
+  });
   const startedAt = Date.now();
   let sender: SenderPipeline | undefined;
   const mediaOptions = { ...options, os, encoder: encoder as "x264" | "openh264" };
@@ -102,6 +109,7 @@ async function main(args: string[]): Promise<number> {
         const { viewer, answer } = await Viewer.answer(offer, {
           ice,
           profile,
+          kind,
           onKeyFrameNeeded: () => sender?.requestKeyFrame(),
           onClosed: (v) => {
             if (fanout.remove(v.id)) {
@@ -109,7 +117,6 @@ async function main(args: string[]): Promise<number> {
             }
           },
         });
-        (viewer as Viewer & { kind?: ViewerKind }).kind = kind;
         fanout.add(viewer);
         log.info(
           `Viewer ${viewer.id.slice(0, 8)} joined via ${
@@ -144,14 +151,18 @@ async function main(args: string[]): Promise<number> {
         packetsEncoded: sender?.packets ?? 0,
         bytesEncoded: sender?.bytes ?? 0,
         keyFramesSent: sender?.keyFramesSent ?? 0,
+        eventLoopLagMs: Math.round(lag.lagMs),
+        overloadPauses: fanout.pauses,
+        packetsShed: fanout.packetsShed,
         viewers: fanout.viewers.map((v) => ({
           id: v.id,
-          kind: (v as Viewer & { kind?: ViewerKind }).kind ?? "offer",
+          kind: v.kind,
           state: v.state,
           bytesSent: v.bytesSent,
           packetsSent: v.packetsSent,
           packetsDropped: v.packetsDropped,
           keyFramesRequested: v.keyFramesRequested,
+          paused: fanout.isPaused(v.id),
           connectedForS: Math.round((Date.now() - v.createdAt) / 1000),
         })),
       };
@@ -227,6 +238,7 @@ async function main(args: string[]): Promise<number> {
     stop.abort();
     await http.server.finished;
     await sender.close();
+    lag.close();
   }
   return code;
 }

@@ -7,6 +7,7 @@ import type { H264Profile } from "../media/h264.ts";
 import { h264Codec, keepOnlyPayload, offeredH264, pickOffered } from "./h264_codec.ts";
 import { type IceOptions, peerConfig } from "./ice_config.ts";
 import { gatheringComplete, hasCandidates } from "./gathered.ts";
+import type { RtpSink } from "./rtp_fanout.ts";
 
 /** A viewer's offer could not be answered; the message says why (a 400 for signalling). */
 export class OfferError extends Error {
@@ -17,6 +18,8 @@ export type ViewerState = "new" | "connecting" | "connected" | "disconnected" | 
 
 export interface ViewerOptions {
   ice: IceOptions;
+  /** How the viewer joined (e.g. "whep"), for status reports. */
+  kind?: string;
   /** The profile the encoder produces; the answer picks an offered format that decodes it. */
   profile: H264Profile;
   /** Called when the viewer needs a keyframe: it just connected, or it sent PLI/FIR. */
@@ -33,9 +36,10 @@ const MAX_IN_FLIGHT = 1000;
  */
 export const SILENT_VIEWER_MS = 6000;
 
-export class Viewer {
+export class Viewer implements RtpSink {
   readonly id = crypto.randomUUID();
   readonly createdAt = Date.now();
+  readonly kind: string;
   #pc: RTCPeerConnection;
   #sender: RTCRtpSender;
   #state: ViewerState = "new";
@@ -53,6 +57,7 @@ export class Viewer {
     this.#pc = pc;
     this.#sender = sender;
     this.#options = options;
+    this.kind = options.kind ?? "offer";
     pc.connectionStateChange.subscribe((state) => this.#onState(state));
     sender.onRtcp.subscribe(() => {
       this.#lastRtcp = performance.now();
@@ -105,6 +110,11 @@ export class Viewer {
 
   get state(): ViewerState {
     return this.#state;
+  }
+
+  /** Connected: packets sent now reach the viewer. */
+  get ready(): boolean {
+    return this.#state === "connected";
   }
 
   #onState(state: string): void {

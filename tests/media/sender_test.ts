@@ -16,15 +16,15 @@ Deno.test("sourceDescription builds a live, moving, noisy test pattern with a cl
   const text = sourceDescription(base);
   assertMatch(
     text,
-    /^videotestsrc is-live=true pattern=smpte horizontal-speed=\d+ ! video\/x-raw,width=1280,height=720,framerate=30\/1 ! mix.sink_0/,
+    /^videotestsrc is-live=true pattern=smpte horizontal-speed=\d+ ! video\/x-raw,format=I420,width=1280,height=720,framerate=30\/1 ! mix.sink_0/,
   );
   assertMatch(
     text,
-    /videotestsrc is-live=true pattern=snow ! video\/x-raw,width=160,height=90,framerate=30\/1 ! mix.sink_1/,
+    /videotestsrc is-live=true pattern=snow ! video\/x-raw,format=I420,width=160,height=90,framerate=30\/1 ! mix.sink_1/,
   );
   assertMatch(
     text,
-    /compositor name=mix sink_1::xpos=1120 sink_1::ypos=630 ! video\/x-raw,width=1280,height=720/,
+    /compositor name=mix sink_1::xpos=1120 sink_1::ypos=630 ! video\/x-raw,format=I420,width=1280,height=720/,
   );
   assertMatch(text, /clockoverlay/);
   assertMatch(sourceDescription({ ...base, width: 0, height: 0 }), /width=1920,height=1080/);
@@ -49,8 +49,8 @@ Deno.test("sourceDescription paces a file in real time and quotes its path", () 
 });
 
 Deno.test("rawCaps leaves the size to the source when it is 0", () => {
-  assertEquals(rawCaps(0, 0, 25), "video/x-raw,framerate=25/1");
-  assertEquals(rawCaps(640, 480, 30), "video/x-raw,width=640,height=480,framerate=30/1");
+  assertEquals(rawCaps(0, 0, 25), "video/x-raw,format=I420,framerate=25/1");
+  assertEquals(rawCaps(640, 480, 30), "video/x-raw,format=I420,width=640,height=480,framerate=30/1");
 });
 
 Deno.test("encoderDescription sets x264 for zero latency, no B-frames and the bitrate", () => {
