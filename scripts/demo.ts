@@ -3,6 +3,8 @@
  * this machine and on loopback only. Without a display the client runs headless with its status line.
  * Ends on Q/Esc in the window or Ctrl+C.
  */
+import { freeUdpPort } from "../lib/free_port.ts";
+
 const root = new URL("../", import.meta.url).pathname;
 const flags = [
   "run",
@@ -13,13 +15,6 @@ const flags = [
   "--allow-net",
   "--allow-sys",
 ];
-
-function freeUdpPort(): number {
-  const socket = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
-  const port = (socket.addr as Deno.NetAddr).port;
-  socket.close();
-  return port;
-}
 
 const discovery = String(freeUdpPort());
 const env = { DENO_NO_UPDATE_CHECK: "1" };

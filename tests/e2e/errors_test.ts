@@ -1,6 +1,14 @@
 /** Errors a user can act on: one line, a non-zero exit, never a stack trace. */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { CLIENT, freeUdpPort, runClient, SERVER, start, startServer } from "../support/processes.ts";
+import {
+  CLIENT,
+  freeTcpPort,
+  freeUdpPort,
+  runClient,
+  SERVER,
+  start,
+  startServer,
+} from "../support/processes.ts";
 
 async function run(script: string, args: string[]) {
   const running = start(script, args);
@@ -13,13 +21,6 @@ function assertOneLine(stderr: string, pattern: RegExp): void {
   assertMatch(stderr, pattern);
   assert(!/^\s+at /m.test(stderr), `no stack trace:\n${stderr}`);
   assert(!/Uncaught|panicked/.test(stderr), stderr);
-}
-
-function freeTcpPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 const serverArgs = (

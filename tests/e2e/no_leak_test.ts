@@ -3,7 +3,7 @@
  * their own under strace, which records every address a socket connects or sends to.
  */
 import { assert, assertEquals } from "../support/assert.ts";
-import { CLIENT, freeUdpPort, lastStatus, SERVER, start } from "../support/processes.ts";
+import { lastStatus, runClient, startServer } from "../support/processes.ts";
 import { loopbackNamespace } from "../support/netns.ts";
 
 /** Every IP address in connect/sendto/sendmsg calls of an strace log. */
@@ -27,32 +27,22 @@ async function watch(serverArgs: string[]) {
   const dir = await Deno.makeTempDir();
   const serverLog = `${dir}/server.strace`;
   const clientLog = `${dir}/client.strace`;
-  const discovery = String(freeUdpPort());
   // Default options: bound to 0.0.0.0, beacons to every interface's broadcast address.
-  const server = start(SERVER, [
-    "--source",
-    "test",
-    "--width",
-    "640",
-    "--height",
-    "360",
-    "--signal-port",
-    "0",
-    "--discovery-port",
-    discovery,
-    ...serverArgs,
-  ], {
+  const server = await startServer(serverArgs, {
     wrap: traced(ns.wrap, serverLog),
+    defaultHost: true,
+    timeoutMs: 30_000,
   });
   try {
-    await server.stderr.wait(/signalling http/, 30_000);
-    const client = start(CLIENT, ["--auto", "--headless", "--frames", "60", "--discovery-port", discovery], {
-      wrap: traced(ns.wrap, clientLog),
-    });
-    const code = (await client.child.status).code;
-    await Promise.all([client.stdout.done, client.stderr.done]);
-    assertEquals(code, 0, client.stderr.text);
-    assert(lastStatus(client.stdout.text).frames >= 60, client.stdout.text);
+    const discovery = String(server.discoveryPort);
+    const client = await runClient(
+      ["--auto", "--headless", "--frames", "60", "--discovery-port", discovery],
+      {
+        wrap: traced(ns.wrap, clientLog),
+      },
+    );
+    assertEquals(client.code, 0, client.stderr);
+    assert(lastStatus(client.stdout).frames >= 60, client.stdout);
   } finally {
     await server.stop();
   }

@@ -1,6 +1,6 @@
 /** End to end on loopback: real rov-server and rov-client processes, real decoded frames. */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { CLIENT, lastStatus, runClient, start, startServer } from "../support/processes.ts";
+import { CLIENT, lastStatus, runClient, start, startServer, viewerArgs } from "../support/processes.ts";
 
 const discoveryArgs = (
   port: number,
@@ -30,15 +30,7 @@ Deno.test("rov-client --auto finds rov-server and decodes 150 frames at the serv
 Deno.test("two rov-clients watch at once from one encoder", async () => {
   const server = await startServer();
   try {
-    const args = [
-      "--host",
-      "127.0.0.1",
-      "--signal-port",
-      String(server.port),
-      "--headless",
-      "--duration",
-      "8",
-    ];
+    const args = viewerArgs(server, "--duration", "8");
     const clients = [start(CLIENT, args), start(CLIENT, args)];
     let status: { encoder: string; viewers: { state: string; bytesSent: number }[] } | undefined;
     for (let i = 0; i < 100; i++) {
@@ -64,15 +56,7 @@ Deno.test("two rov-clients watch at once from one encoder", async () => {
 Deno.test("bad requests and datagrams get 4xx or are ignored while a viewer keeps watching", async () => {
   const server = await startServer();
   try {
-    const viewer = start(CLIENT, [
-      "--host",
-      "127.0.0.1",
-      "--signal-port",
-      String(server.port),
-      "--headless",
-      "--duration",
-      "6",
-    ]);
+    const viewer = start(CLIENT, viewerArgs(server, "--duration", "6"));
     await viewer.stdout.wait(/frames [1-9]/);
     const offer = (body: string, type: string, path = "/offer") =>
       fetch(server.url + path, { method: "POST", body, headers: { "content-type": type } }).then(async (r) =>
@@ -121,7 +105,7 @@ Deno.test("bad requests and datagrams get 4xx or are ignored while a viewer keep
 
 Deno.test("rov-server exits 0 within a second of Ctrl+C and frees its port", async () => {
   const server = await startServer();
-  const viewer = start(CLIENT, ["--host", "127.0.0.1", "--signal-port", String(server.port), "--headless"]);
+  const viewer = start(CLIENT, viewerArgs(server));
   await viewer.stdout.wait(/frames [1-9]/);
   const t0 = performance.now();
   assertEquals(await server.stop(), 0, server.stderr.text);

@@ -1,4 +1,7 @@
 /** Test helpers: start real rov-server/rov-client processes on loopback with free ports. */
+import { freeUdpPort } from "../../lib/free_port.ts";
+
+export { freeTcpPort, freeUdpPort } from "../../lib/free_port.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 export const SERVER = new URL("server.ts", ROOT).pathname;
@@ -14,14 +17,6 @@ export const RUN_FLAGS = [
   "--allow-net",
   "--allow-sys",
 ];
-
-/** A UDP port that was free a moment ago (bound to port 0, then released). */
-export function freeUdpPort(): number {
-  const socket = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
-  const port = (socket.addr as Deno.NetAddr).port;
-  socket.close();
-  return port;
-}
 
 /** Collects a stream's text and lets a test wait for a line matching a pattern. */
 export class Output {
@@ -123,13 +118,16 @@ export interface RunningServer extends Running {
   discoveryPort: number;
 }
 
-/** Starts rov-server on 127.0.0.1 with the test source, a free signalling port and a free discovery port. */
+/**
+ * Starts rov-server with the test source at 640x360, a free signalling port and a free discovery
+ * port, bound to 127.0.0.1 (or to its default address with `defaultHost`, inside a namespace).
+ */
 export async function startServer(
   args: string[] = [],
-  options: { wrap?: string[]; host?: string } = {},
+  options: { wrap?: string[]; defaultHost?: boolean; timeoutMs?: number } = {},
 ): Promise<RunningServer> {
   const discoveryPort = freeUdpPort();
-  const host = options.host ?? "127.0.0.1";
+  const host = options.defaultHost ? [] : ["--host", "127.0.0.1"];
   const running = start(SERVER, [
     "--source",
     "test",
@@ -137,8 +135,7 @@ export async function startServer(
     "640",
     "--height",
     "360",
-    "--host",
-    host,
+    ...host,
     "--signal-port",
     "0",
     "--discovery-port",
@@ -146,13 +143,18 @@ export async function startServer(
     ...args,
   ], options);
   try {
-    const match = await running.stderr.wait(/signalling http:\/\/[^:]+:(\d+)\//);
+    const match = await running.stderr.wait(/signalling http:\/\/[^:]+:(\d+)\//, options.timeoutMs);
     const port = Number(match[1]);
     return { ...running, url: `http://127.0.0.1:${port}`, port, discoveryPort };
   } catch (error) {
     await running.stop();
     throw error;
   }
+}
+
+/** rov-client arguments that connect to `server` directly and show no window. */
+export function viewerArgs(server: RunningServer, ...extra: string[]): string[] {
+  return ["--host", "127.0.0.1", "--signal-port", String(server.port), "--headless", ...extra];
 }
 
 /** Runs rov-client to completion; returns its exit code and output. */
