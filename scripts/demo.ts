@@ -4,24 +4,16 @@
  * Ends on Q/Esc in the window or Ctrl+C.
  */
 import { freeUdpPort } from "../lib/free_port.ts";
+import { RUN_FLAGS } from "../lib/permissions.ts";
 
 const root = new URL("../", import.meta.url).pathname;
-const flags = [
-  "run",
-  "--unstable-net",
-  "--allow-ffi",
-  "--allow-env",
-  "--allow-read",
-  "--allow-net",
-  "--allow-sys",
-];
 
 const discovery = String(freeUdpPort());
 const env = { DENO_NO_UPDATE_CHECK: "1" };
 // Loopback only: the server binds 127.0.0.1, so its beacons stay on loopback too.
 const server = new Deno.Command(Deno.execPath(), {
   args: [
-    ...flags,
+    ...RUN_FLAGS,
     `${root}server.ts`,
     "--source",
     "test",
@@ -64,7 +56,7 @@ try {
   }
   const client = new Deno.Command(Deno.execPath(), {
     args: [
-      ...flags,
+      ...RUN_FLAGS,
       `${root}client.ts`,
       "--auto",
       "--discovery-port",

@@ -1,5 +1,6 @@
 /** Test helpers: start real rov-server/rov-client processes on loopback with free ports. */
 import { freeUdpPort } from "../../lib/free_port.ts";
+import { RUN_FLAGS } from "../../lib/permissions.ts";
 
 export { freeTcpPort, freeUdpPort } from "../../lib/free_port.ts";
 
@@ -8,15 +9,7 @@ export const SERVER = new URL("server.ts", ROOT).pathname;
 export const CLIENT = new URL("client.ts", ROOT).pathname;
 export const DENO = Deno.execPath();
 /** The flags the deno tasks use, so tests run the programs as users do. */
-export const RUN_FLAGS = [
-  "run",
-  "--unstable-net",
-  "--allow-ffi",
-  "--allow-env",
-  "--allow-read",
-  "--allow-net",
-  "--allow-sys",
-];
+export { RUN_FLAGS } from "../../lib/permissions.ts";
 
 /** Collects a stream's text and lets a test wait for a line matching a pattern. */
 export class Output {
