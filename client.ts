@@ -6,7 +6,10 @@ import { CLIENT_HELP, type ClientOptions, parseClientOptions } from "./lib/cli/c
 import { interrupted, runMain } from "./lib/cli/run_main.ts";
 import { gstreamer, hasElement } from "./lib/ffi/gst.ts";
 import { hostOs } from "./lib/ffi/library_path.ts";
-import { chooseDecoder, DECODER_ELEMENTS, displaySinks } from "./lib/media/receiver.ts";
+import { displaySinks, isMulticast, type RtpInput } from "./lib/media/receiver.ts";
+import { chooseDecoder } from "./lib/media/codec_choice.ts";
+import { gstRegistry } from "./lib/media/codec_probe.ts";
+import { clientDoctor } from "./lib/doctor/doctor.ts";
 import { ReceiverPipeline } from "./lib/media/receiver_pipeline.ts";
 import { MediaError } from "./lib/media/media_error.ts";
 import { ReceiverSession } from "./lib/webrtc/receiver_session.ts";
@@ -28,9 +31,25 @@ function ipv4Interfaces() {
   return Deno.networkInterfaces().filter((i) => i.family === "IPv4");
 }
 
-/** The server's offer URL: from discovery with --auto, else from --host and --signal-port. */
-async function locateServer(options: ClientOptions, signal: AbortSignal): Promise<string> {
-  if (!options.auto) return offerUrl(options.host!, options.signalPort);
+/** Where the video comes from: a server's WebRTC offer URL, or a plain RTP stream. */
+type StreamSource = { kind: "webrtc"; offerUrl: string } | { kind: "rtp"; input: RtpInput };
+
+/** With --auto, discovery decides (the beacon names the transport); else the options do. */
+async function locateStream(options: ClientOptions, signal: AbortSignal): Promise<StreamSource> {
+  if (!options.auto) {
+    if (options.transport === "rtp") {
+      return {
+        kind: "rtp",
+        input: {
+          kind: "udp",
+          address: options.rtpHost,
+          port: options.rtpPort,
+          multicastInterface: options.rtpInterface,
+        },
+      };
+    }
+    return { kind: "webrtc", offerUrl: offerUrl(options.host!, options.signalPort) };
+  }
   const targets = options.discoveryAddresses ?? broadcastTargets(ipv4Interfaces());
   log.info(
     `Looking for rov-server${options.name ? ` "${options.name}"` : ""} (UDP ${options.discoveryPort})...`,
@@ -43,8 +62,17 @@ async function locateServer(options: ClientOptions, signal: AbortSignal): Promis
     signal,
   });
   const b = found.beacon;
-  log.info(`Found rov-server "${b.name}" at ${found.address}: ${b.width}x${b.height}@${b.fps} ${b.codec}`);
-  return b.urls.offer;
+  const via = b.rtp ? `RTP ${b.rtp.address}:${b.rtp.port}` : "WebRTC";
+  log.info(
+    `Found rov-server "${b.name}" at ${found.address}: ${b.width}x${b.height}@${b.fps} ${b.codec} over ${via}`,
+  );
+  if (!b.rtp) return { kind: "webrtc", offerUrl: b.urls.offer };
+  // Unicast RTP is addressed to this machine: listen on every address; multicast: join the group.
+  const address = isMulticast(b.rtp.address) ? b.rtp.address : "0.0.0.0";
+  return {
+    kind: "rtp",
+    input: { kind: "udp", address, port: b.rtp.port, multicastInterface: options.rtpInterface },
+  };
 }
 
 /** Whether a window can be opened; Linux needs an X display. */
@@ -65,9 +93,9 @@ async function main(args: string[]): Promise<number> {
   }
   setLogLevel(options.verbose ? "debug" : "info");
   const startedAt = performance.now();
+  if (options.doctor) return await clientDoctor(options);
   gstreamer();
-  const decoder = chooseDecoder(hasElement);
-  if (!decoder) throw new MediaError("No H.264 decoder: install gstreamer1.0-libav (avdec_h264)");
+  const registry = gstRegistry();
   if (options.sink && !hasElement(options.sink)) {
     throw new MediaError(`GStreamer element "${options.sink}" is not installed (--sink)`);
   }
@@ -80,9 +108,7 @@ async function main(args: string[]): Promise<number> {
   if (!headless && !sink) {
     throw new MediaError("No video sink for a window: install gstreamer1.0-x (ximagesink)");
   }
-  if (sink && !hasElement(sink)) {
-    throw new MediaError(`GStreamer element "${sink}" is not installed (--sink)`);
-  }
+  const decoder = await chooseDecoder(options.decoder, registry);
 
   const stop = new AbortController();
   const signal = interrupted();
@@ -91,70 +117,61 @@ async function main(args: string[]): Promise<number> {
   const stats = new StreamStats();
   const sequence = new SequenceTracker();
   let session: ReceiverSession | undefined;
-  let firstFrameLogged = false;
+  let receiver: ReceiverPipeline | undefined;
   let lastPacket = 0;
-
-  const receiver = new ReceiverPipeline(
-    { decoder, latencyMs: options.latencyMs, lowLatency: options.lowLatency, sink },
-    {
-      onFrame: (frame) => {
-        stats.frame(frame.width, frame.height);
-        if (!firstFrameLogged) {
-          firstFrameLogged = true;
-          log.info(
-            `First frame ${frame.width}x${frame.height} after ${
-              Math.round(performance.now() - startedAt)
-            } ms`,
-          );
-        }
-        if (options.frames !== undefined && stats.frames >= options.frames) done.resolve(0);
-      },
-      onKey: (key) => {
-        if (QUIT_KEYS.has(key)) done.resolve(0);
-      },
-      onDecodeTrouble: () => session?.requestKeyFrame(),
-      onError: (error) => done.reject(error),
-    },
-  );
   const status = setInterval(() => {
-    console.log(formatStatus(stats.snapshot(), [DECODER_ELEMENTS[decoder]]));
+    console.log(formatStatus(stats.snapshot(), [decoder.element]));
     if (lastPacket > 0 && performance.now() - lastPacket > SILENCE_MS) {
       done.reject(new Error(`rov-server stopped sending video (nothing for ${SILENCE_MS / 1000} s)`));
     }
   }, 1000);
   try {
-    const url = await Promise.race([locateServer(options, stop.signal), done.promise.then(() => undefined)]);
-    if (url !== undefined) {
-      const serverHost = new URL(url).hostname.replace(/^\[|\]$/g, "");
-      const ice = {
-        addresses: isLoopback(serverHost) ? ["127.0.0.1"] : hostAddresses("0.0.0.0", ipv4Interfaces()),
-        stun: options.stun,
-      };
-      log.debug(`Offering to ${url} with host candidates ${ice.addresses.join(", ")}`);
-      session = await ReceiverSession.connect((offer) => postOffer(url, offer, { signal: stop.signal }), {
-        ice,
-        signal: stop.signal,
-        onPacket: (packet) => {
-          lastPacket = performance.now();
-          const lost = sequence.push(rtpSequence(packet));
-          stats.packet(packet.byteLength, lost);
-          if (lost > 0) session?.requestKeyFrame();
-          receiver.push(packet);
+    const source = await Promise.race([
+      locateStream(options, stop.signal),
+      done.promise.then(() => undefined),
+    ]);
+    if (source !== undefined) {
+      let firstFrameLogged = false;
+      receiver = new ReceiverPipeline(
+        {
+          input: source.kind === "rtp" ? source.input : { kind: "appsrc" },
+          decoder: decoder.element,
+          latencyMs: options.latencyMs,
+          lowLatency: options.lowLatency,
+          sink,
         },
-        onState: (state) => {
-          log.debug(`WebRTC ${state}`);
-          if (state === "failed") {
-            done.reject(
-              new Error(
-                `WebRTC connection to ${serverHost} failed (no media path: check --host and firewalls)`,
-              ),
-            );
-          }
-          if (state === "closed" && !stop.signal.aborted) {
-            done.reject(new Error("rov-server closed the connection"));
-          }
+        {
+          onFrame: (frame) => {
+            stats.frame(frame.width, frame.height);
+            if (!firstFrameLogged) {
+              firstFrameLogged = true;
+              log.info(
+                `First frame ${frame.width}x${frame.height} after ${
+                  Math.round(performance.now() - startedAt)
+                } ms`,
+              );
+            }
+            if (options.frames !== undefined && stats.frames >= options.frames) done.resolve(0);
+          },
+          onKey: (key) => {
+            if (QUIT_KEYS.has(key)) done.resolve(0);
+          },
+          onDecodeTrouble: () => session?.requestKeyFrame(),
+          onError: (error) => done.reject(error),
         },
-      });
+      );
+      if (source.kind === "webrtc") {
+        session = await connect(source.offerUrl, options, stop.signal, {
+          onPacket: (packet) => {
+            lastPacket = performance.now();
+            const lost = sequence.push(rtpSequence(packet));
+            stats.packet(packet.byteLength, lost);
+            if (lost > 0) session?.requestKeyFrame();
+            receiver?.push(packet);
+          },
+          onFailure: (error) => done.reject(error),
+        });
+      }
       if (options.durationS !== undefined) setTimeout(() => done.resolve(0), options.durationS * 1000);
     }
     return await done.promise;
@@ -163,9 +180,40 @@ async function main(args: string[]): Promise<number> {
     clearInterval(status);
     signal.dispose();
     await session?.close();
-    await receiver.close();
-    if (stats.frames > 0) console.log(formatStatus(stats.snapshot(), [DECODER_ELEMENTS[decoder], "done"]));
+    await receiver?.close();
+    if (stats.frames > 0) console.log(formatStatus(stats.snapshot(), [decoder.element, "done"]));
   }
+}
+
+/** Connects over WebRTC through the server's /offer; connection failures reach `onFailure`. */
+function connect(
+  url: string,
+  options: ClientOptions,
+  signal: AbortSignal,
+  handlers: { onPacket: (packet: Uint8Array<ArrayBuffer>) => void; onFailure: (error: Error) => void },
+): Promise<ReceiverSession> {
+  const serverHost = new URL(url).hostname.replace(/^\[|\]$/g, "");
+  const ice = {
+    addresses: isLoopback(serverHost) ? ["127.0.0.1"] : hostAddresses("0.0.0.0", ipv4Interfaces()),
+    stun: options.stun,
+  };
+  log.debug(`Offering to ${url} with host candidates ${ice.addresses.join(", ")}`);
+  return ReceiverSession.connect((offer) => postOffer(url, offer, { signal }), {
+    ice,
+    signal,
+    onPacket: handlers.onPacket,
+    onState: (state) => {
+      log.debug(`WebRTC ${state}`);
+      if (state === "failed") {
+        handlers.onFailure(
+          new Error(`WebRTC connection to ${serverHost} failed (no media path: check --host and firewalls)`),
+        );
+      }
+      if (state === "closed" && !signal.aborted) {
+        handlers.onFailure(new Error("rov-server closed the connection"));
+      }
+    },
+  });
 }
 
 if (import.meta.main) {

@@ -1,28 +1,40 @@
 /**
- * rov-server: captures a camera, a file or a test pattern, encodes H.264 once, and sends it to every
- * viewer over WebRTC. Signalling on HTTP (POST /offer, WHEP), discovery by UDP broadcast.
+ * rov-server: captures a camera, a file or a test pattern, encodes H.264 once (or passes a file's
+ * H.264 through), and sends it to every viewer over WebRTC, or as plain RTP/UDP with --transport rtp.
+ * Signalling on HTTP (POST /offer, WHEP, /stream.sdp), discovery by UDP broadcast.
  */
 import { parseServerOptions, SERVER_HELP, type ServerOptions } from "./lib/cli/server_options.ts";
 import { CliError } from "./lib/cli/cli_error.ts";
 import { interrupted, runMain } from "./lib/cli/run_main.ts";
-import { gstreamer, hasElement } from "./lib/ffi/gst.ts";
+import { gstreamer } from "./lib/ffi/gst.ts";
 import { hostOs } from "./lib/ffi/library_path.ts";
-import { chooseEncoder, ENCODER_ELEMENTS, encoderProfile } from "./lib/media/encoder.ts";
+import { encoderProfile } from "./lib/media/encoder.ts";
+import { chooseEncoder } from "./lib/media/codec_choice.ts";
+import { gstRegistry } from "./lib/media/codec_probe.ts";
+import { h264Level, profileLevelId } from "./lib/media/h264.ts";
+import { RTP_PAYLOAD_TYPE, type RtpOutput } from "./lib/media/sender.ts";
 import { SenderPipeline } from "./lib/media/sender_pipeline.ts";
 import { MediaError } from "./lib/media/media_error.ts";
+import { isMulticast } from "./lib/media/receiver.ts";
 import { RtpFanout } from "./lib/webrtc/rtp_fanout.ts";
-import { LoopLag } from "./lib/stats/loop_lag.ts";
 import { OfferError, Viewer } from "./lib/webrtc/viewer.ts";
 import { hostAddresses, isWildcard } from "./lib/webrtc/ice_config.ts";
 import { type SignallingBackend, signallingHandler, type ViewerKind } from "./lib/signalling/routes.ts";
 import { SignallingError } from "./lib/signalling/session_description.ts";
+import { streamSdp } from "./lib/signalling/stream_sdp.ts";
 import { Announcer } from "./lib/discovery/announcer.ts";
 import { type Beacon, PROTOCOL_VERSION, SERVICE } from "./lib/discovery/beacon.ts";
+import { LoopLag } from "./lib/stats/loop_lag.ts";
+import { serverDoctor } from "./lib/doctor/doctor.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
 
 const PROGRAM = "rov-server";
+/** Timers this late mean RTP cannot be encrypted and sent as fast as it comes. */
 const OVERLOAD_LAG_MS = 50;
+/** What the WebRTC path (werift, SRTP in JavaScript) carries without loss here: ~2,000 packets/s. */
+export const WEBRTC_MAX_KBPS = 20_000;
+const instanceId = crypto.randomUUID();
 
 function ipv4Interfaces() {
   return Deno.networkInterfaces().filter((i) => i.family === "IPv4");
@@ -32,20 +44,11 @@ function urlHost(address: string): string {
   return address.includes(":") ? `[${address}]` : address;
 }
 
-/** Checks what can be checked before opening anything: the file, an encoder. */
-async function preflight(options: ServerOptions): Promise<string> {
-  if (options.source === "file" && options.file) {
-    const info = await Deno.stat(options.file).catch(() => undefined);
-    if (!info) throw new MediaError(`Cannot open file ${options.file}: no such file`);
-    if (!info.isFile) throw new MediaError(`Cannot open file ${options.file}: not a regular file`);
-  }
-  const encoder = chooseEncoder(hasElement);
-  if (!encoder) {
-    throw new MediaError(
-      "No H.264 encoder: install gstreamer1.0-plugins-ugly (x264enc) or gstreamer1.0-plugins-bad (openh264enc)",
-    );
-  }
-  return encoder;
+async function checkFile(options: ServerOptions): Promise<void> {
+  if (options.source !== "file" || !options.file) return;
+  const info = await Deno.stat(options.file).catch(() => undefined);
+  if (!info) throw new MediaError(`Cannot open file ${options.file}: no such file`);
+  if (!info.isFile) throw new MediaError(`Cannot open file ${options.file}: not a regular file`);
 }
 
 function listen(
@@ -55,12 +58,10 @@ function listen(
 ) {
   try {
     const ready = Promise.withResolvers<Deno.NetAddr>();
-    const server = Deno.serve({
-      hostname: options.host,
-      port: options.signalPort,
-      signal,
-      onListen: (addr) => ready.resolve(addr),
-    }, handler);
+    const server = Deno.serve(
+      { hostname: options.host, port: options.signalPort, signal, onListen: (addr) => ready.resolve(addr) },
+      handler,
+    );
     return { server, address: ready.promise };
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
@@ -75,6 +76,16 @@ function listen(
   }
 }
 
+/** Where RTP goes: the appsink (WebRTC) or the RTP destination, on the interface of --host when given. */
+function rtpOutput(options: ServerOptions): RtpOutput {
+  if (options.transport === "webrtc") return { kind: "appsink" };
+  const byHost = isWildcard(options.host)
+    ? undefined
+    : Deno.networkInterfaces().find((i) => i.address === options.host)?.name;
+  const iface = options.rtpInterface ?? (isMulticast(options.rtpHost) ? byHost : undefined);
+  return { kind: "udp", host: options.rtpHost, port: options.rtpPort, ttl: 1, multicastInterface: iface };
+}
+
 async function main(args: string[]): Promise<number> {
   const options = parseServerOptions(args, Deno.hostname());
   if (options.help) {
@@ -86,24 +97,59 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   setLogLevel(options.verbose ? "debug" : "info");
+  if (options.doctor) return await serverDoctor(options);
   gstreamer();
-  const encoder = await preflight(options);
+  await checkFile(options);
   const os = hostOs();
+  const encoder = options.filePassthrough ? undefined : await chooseEncoder(options.encoder, gstRegistry());
+  const encoding = encoder
+    ? {
+      element: encoder.element,
+      bitrateKbps: options.bitrateKbps,
+      lowLatency: options.lowLatency,
+      maxQuality: options.maxQuality,
+    }
+    : undefined;
+  const profile = encoderProfile({ element: encoder?.element ?? "", maxQuality: options.maxQuality });
+  const output = rtpOutput(options);
+  if (options.transport === "webrtc" && !options.filePassthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {
+    log.warn(
+      `${options.bitrateKbps} kbit/s is more than the WebRTC path carries without loss here (about ` +
+        `${WEBRTC_MAX_KBPS / 1000} Mbit/s): use --transport rtp for high bitrates`,
+    );
+  }
+
   const stop = new AbortController();
-  // Overload: timers more than 50 ms late mean RTP cannot be encrypted and sent as fast as it comes.
   const lag = new LoopLag();
+  let sender: SenderPipeline | undefined;
   const fanout = new RtpFanout<Viewer>({
     overloaded: () => lag.lagMs > OVERLOAD_LAG_MS,
     onKeyFrameNeeded: () => sender?.requestKeyFrame(),
   });
   const startedAt = Date.now();
-  let sender: SenderPipeline | undefined;
-  const mediaOptions = { ...options, os, encoder: encoder as "x264" | "openh264" };
-  const profile = encoderProfile({ ...mediaOptions });
   const ice = { addresses: hostAddresses(options.host, ipv4Interfaces()), stun: options.stun };
+  const level = h264Level(options.width || 1920, options.height || 1080, options.fps);
+  const sdpFor = (origin: string) =>
+    output.kind === "udp"
+      ? streamSdp({
+        address: output.host,
+        port: output.port,
+        ttl: output.ttl,
+        payloadType: RTP_PAYLOAD_TYPE,
+        profileLevelId: profileLevelId(profile, level),
+        origin,
+        name: options.name,
+      })
+      : undefined;
 
   const backend: SignallingBackend = {
     async answer(offer: string, kind: ViewerKind) {
+      if (output.kind === "udp") {
+        throw new SignallingError(
+          409,
+          "This server sends plain RTP (--transport rtp): use rov-client --transport rtp or /stream.sdp",
+        );
+      }
       if (!sender) throw new SignallingError(503, "Stream is not running yet");
       try {
         const { viewer, answer } = await Viewer.answer(offer, {
@@ -135,18 +181,22 @@ async function main(args: string[]): Promise<number> {
       await viewer.close();
       return true;
     },
+    streamSdp: () => sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host),
     status() {
       return {
         service: SERVICE,
         name: options.name,
         source: options.source,
-        encoder: ENCODER_ELEMENTS[mediaOptions.encoder],
+        transport: options.transport,
+        passthrough: options.filePassthrough,
+        encoder: encoder?.element ?? null,
         profile,
         width: options.width,
         height: options.height,
         fps: options.fps,
-        bitrateKbps: options.bitrateKbps,
+        bitrateKbps: encoder ? options.bitrateKbps : null,
         lowLatency: options.lowLatency,
+        rtp: output.kind === "udp" ? { address: output.host, port: output.port } : undefined,
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
         packetsEncoded: sender?.packets ?? 0,
         bytesEncoded: sender?.bytes ?? 0,
@@ -173,35 +223,57 @@ async function main(args: string[]): Promise<number> {
   const bound = await http.address;
   const failure = Promise.withResolvers<number>();
   try {
-    sender = await SenderPipeline.start({ ...mediaOptions, loop: options.loop }, {
+    sender = await SenderPipeline.start({
+      ...options,
+      os,
+      encoder: encoding,
+      passthrough: options.filePassthrough,
+      output,
+    }, {
       onPacket: (packet) => fanout.push(packet),
       onError: (error) => failure.reject(error),
       onEnd: () => {
-        log.info("End of file: stopping (use without --no-loop to loop)");
+        log.info("End of file: stopping (without --no-loop the file loops)");
         failure.resolve(0);
       },
     });
+    if (options.sdpFile) {
+      await Deno.writeTextFile(options.sdpFile, sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host)!);
+    }
   } catch (error) {
     stop.abort();
     await http.server.finished;
+    await sender?.close();
+    lag.close();
     throw error;
   }
 
   const beaconFor = (address: string): Beacon => {
     const base = `http://${urlHost(address)}:${bound.port}`;
-    return {
+    const beacon: Beacon = {
       type: "beacon",
       service: SERVICE,
       version: PROTOCOL_VERSION,
       name: options.name,
       id: instanceId,
       urls: { offer: `${base}/offer`, whep: `${base}/whep`, status: `${base}/api/status` },
-      transports: ["webrtc"],
+      transports: [options.transport],
       codec: "H264",
       width: options.width,
       height: options.height,
       fps: options.fps,
     };
+    if (output.kind === "udp") {
+      beacon.rtp = {
+        address: output.host,
+        port: output.port,
+        payloadType: RTP_PAYLOAD_TYPE,
+        encoding: "H264",
+        clockRate: 90000,
+        sdp: `${base}/stream.sdp`,
+      };
+    }
+    return beacon;
   };
   const announcer = options.discovery
     ? new Announcer({
@@ -213,20 +285,20 @@ async function main(args: string[]): Promise<number> {
     : undefined;
 
   const shown = isWildcard(options.host) ? "0.0.0.0" : options.host;
+  const media = output.kind === "udp" ? `; RTP to ${output.host}:${output.port}` : "";
   log.info(
     `${PROGRAM} "${options.name}": ${options.source} ${options.width}x${options.height}@${options.fps} H.264 ` +
-      `${ENCODER_ELEMENTS[mediaOptions.encoder]} ${options.bitrateKbps} kbit/s; signalling http://${
+      `${encoder ? `${encoder.element} ${options.bitrateKbps} kbit/s` : "passthrough (no encoder)"}; ` +
+      `signalling http://${
         urlHost(shown)
-      }:${bound.port}/ ` +
-      `(POST /offer, POST /whep, GET /api/status)` +
-      (announcer ? `; discovery UDP ${options.discoveryPort}` : ""),
+      }:${bound.port}/ (POST /offer, POST /whep, GET /api/status, GET /stream.sdp)` +
+      media + (announcer ? `; discovery UDP ${options.discoveryPort}` : ""),
   );
 
   const signal = interrupted();
   let code = 0;
   try {
-    const reason = await Promise.race([signal.promise.then(() => 0), failure.promise]);
-    code = reason;
+    code = await Promise.race([signal.promise.then(() => 0), failure.promise]);
   } catch (error) {
     log.error(error instanceof Error ? error.message : String(error));
     code = 1;
@@ -242,8 +314,6 @@ async function main(args: string[]): Promise<number> {
   }
   return code;
 }
-
-const instanceId = crypto.randomUUID();
 
 if (import.meta.main) {
   await runMain(PROGRAM, () => main(Deno.args));

@@ -72,3 +72,12 @@ export function parseError(error: unknown): CliError {
     message.split("\n")[0].replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, ""),
   );
 }
+
+/** A network interface name (eth0, enp3s0, wlan0). */
+export function interfaceOption(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[A-Za-z0-9._-]{1,15}$/.test(value)) {
+    throw new CliError(`Invalid --${name} ${JSON.stringify(value)}: expected an interface name`);
+  }
+  return value;
+}

@@ -1,6 +1,15 @@
 /** rov-client's command line: every option, its default, and validation. Pure. */
 import { parseArgs } from "node:util";
-import { CliError, hostOption, intOption, numberOption, parseError } from "./cli_error.ts";
+import {
+  choiceOption,
+  CliError,
+  hostOption,
+  interfaceOption,
+  intOption,
+  numberOption,
+  parseError,
+} from "./cli_error.ts";
+import { DECODER_NAMES, type DecoderName } from "../media/receiver.ts";
 
 export interface ClientOptions {
   /** Find the server by discovery instead of --host. */
@@ -21,6 +30,13 @@ export interface ClientOptions {
   latencyMs: number;
   lowLatency: boolean;
   sink?: string;
+  decoder: DecoderName | "auto";
+  /** rtp: receive plain RTP/UDP (from the beacon with --auto, or --rtp-host/--rtp-port). */
+  transport?: "webrtc" | "rtp";
+  rtpHost: string;
+  rtpPort: number;
+  rtpInterface?: string;
+  doctor: boolean;
   verbose: boolean;
   help: boolean;
   version: boolean;
@@ -30,6 +46,8 @@ export const CLIENT_HELP = `rov-client: shows the live video of an rov-server wi
 
 Usage: rov-client --auto [options]
        rov-client --host ADDR [options]
+       rov-client --transport rtp [--rtp-host GROUP|ADDR] [--rtp-port N] [options]
+       rov-client doctor [options]   what this machine can run, and what to install
 
 Finding the server
   --auto                     find the server on the LAN (also: --host auto)
@@ -49,6 +67,13 @@ Video
   --webrtc-latency MS        jitter-buffer latency (default 0: frames are decoded the moment they arrive)
   --no-low-latency           smoother playback: 200 ms jitter buffer, display synchronised to the clock
   --sink ELEMENT             GStreamer video sink for the window (default: the best one for this OS)
+  --decoder NAME             auto|nvdec|vaapi|v4l2|avdec|openh264 (default auto: the first that runs)
+
+RTP transport (a server started with --transport rtp; --auto learns all of this from its beacon)
+  --transport rtp            receive plain RTP/UDP instead of WebRTC
+  --rtp-host ADDR            multicast group to join (default 239.255.0.1) or local address for unicast
+  --rtp-port N               RTP port (default 5004)
+  --rtp-interface NAME       network interface to join the multicast group on
 
 Other
   --verbose                  log GStreamer pipelines and connection details
@@ -61,11 +86,12 @@ In the window, Q or Esc quits; Ctrl+C quits from the terminal.
 /** Parses rov-client's arguments; throws CliError with a one-line reason. */
 export function parseClientOptions(args: string[]): ClientOptions {
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         auto: { type: "boolean" },
         host: { type: "string" },
@@ -81,6 +107,11 @@ export function parseClientOptions(args: string[]): ClientOptions {
         "webrtc-latency": { type: "string" },
         "no-low-latency": { type: "boolean" },
         sink: { type: "string" },
+        decoder: { type: "string" },
+        transport: { type: "string" },
+        "rtp-host": { type: "string" },
+        "rtp-port": { type: "string" },
+        "rtp-interface": { type: "string" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
@@ -92,11 +123,21 @@ export function parseClientOptions(args: string[]): ClientOptions {
   const str = (key: string) => values[key] as string | undefined;
   const help = values.help === true;
   const version = values.version === true;
+  if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== "doctor")) {
+    throw new CliError(`Unexpected argument "${positionals.at(-1)}": the only command is "doctor"`);
+  }
+  const doctor = positionals[0] === "doctor";
+  const transport = choiceOption("transport", str("transport"), ["webrtc", "rtp"] as const);
+  for (const key of ["rtp-host", "rtp-port", "rtp-interface"]) {
+    if (str(key) !== undefined && transport !== "rtp") {
+      throw new CliError(`--${key} is only used with --transport rtp`);
+    }
+  }
   const hostArg = str("host");
   const auto = values.auto === true || hostArg === "auto";
   const host = hostArg === "auto" ? undefined : hostOption("host", hostArg);
   if (auto && host !== undefined) throw new CliError("--auto and --host ADDR contradict each other: use one");
-  if (!auto && host === undefined && !help && !version) {
+  if (!auto && host === undefined && !help && !version && !doctor && transport !== "rtp") {
     throw new CliError("Say where the server is: --auto to find it on the LAN, or --host ADDR");
   }
   if (str("name") !== undefined && !auto) throw new CliError("--name selects a server found with --auto");
@@ -126,6 +167,12 @@ export function parseClientOptions(args: string[]): ClientOptions {
     latencyMs: intOption("webrtc-latency", str("webrtc-latency"), 0, 10_000) ?? (lowLatency ? 0 : 200),
     lowLatency,
     sink,
+    decoder: choiceOption("decoder", str("decoder"), ["auto", ...DECODER_NAMES] as const) ?? "auto",
+    transport,
+    rtpHost: hostOption("rtp-host", str("rtp-host")) ?? "239.255.0.1",
+    rtpPort: intOption("rtp-port", str("rtp-port"), 1, 65535) ?? 5004,
+    rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
+    doctor,
     verbose: values.verbose === true,
     help,
     version,

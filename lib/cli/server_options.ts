@@ -1,7 +1,8 @@
 /** rov-server's command line: every option, its default, and validation. Pure. */
 import { parseArgs } from "node:util";
-import { choiceOption, CliError, hostOption, intOption, parseError } from "./cli_error.ts";
+import { choiceOption, CliError, hostOption, interfaceOption, intOption, parseError } from "./cli_error.ts";
 import type { SourceKind } from "../media/source.ts";
+import { ENCODER_NAMES, type EncoderName } from "../media/encoder.ts";
 import { autoBitrateKbps } from "../media/h264.ts";
 
 export interface ServerOptions {
@@ -23,6 +24,17 @@ export interface ServerOptions {
   discovery: boolean;
   name: string;
   stun: boolean;
+  encoder: EncoderName | "auto";
+  transport: "webrtc" | "rtp";
+  /** RTP transport: destination (multicast group or a viewer's unicast address). */
+  rtpHost: string;
+  rtpPort: number;
+  /** Interface name for multicast (default: the system's route). */
+  rtpInterface?: string;
+  /** Also write the RTP stream's SDP to this file. */
+  sdpFile?: string;
+  filePassthrough: boolean;
+  doctor: boolean;
   verbose: boolean;
   help: boolean;
   version: boolean;
@@ -31,6 +43,7 @@ export interface ServerOptions {
 export const SERVER_HELP = `rov-server: live H.264 video from an ROV camera to every viewer over WebRTC
 
 Usage: rov-server [options]
+       rov-server doctor [options]   what this machine can run, and what to install
 
 Source
   --source webcam|file|test  what to stream (default webcam)
@@ -39,8 +52,11 @@ Source
   --no-loop                  stop at the end of the file instead of looping
   --width N, --height N      output size (default 1920x1080; 0 keeps the source's native size)
   --fps N                    frames per second (default 30)
+  --file-passthrough         send an H.264 file (MP4, MKV, MPEG-TS, raw) as it is: no decoding or encoding
 
 Encoding (once, shared by all viewers)
+  --encoder NAME             auto|nvenc|vaapi|v4l2|x264|openh264 (default auto: the first that runs,
+                             in that order)
   --bitrate KBPS             target bitrate in kbit/s (default: 0.24 bit per pixel per frame,
                              about 15000 at 1080p30 and 6600 at 720p30)
   --low-latency              lowest delay: no encoder lookahead, frames dropped rather than queued (default)
@@ -54,6 +70,13 @@ Network
   --no-discovery             do not announce (clients then need --host)
   --name NAME                name announced to clients (default: this host's name)
   --stun                     use Google's public STUN server (off: nothing outside the LAN is contacted)
+  --transport webrtc|rtp     webrtc (default): each viewer negotiates; rtp: plain RTP/UDP from GStreamer,
+                             no JavaScript on the media path, for the highest bitrates
+  --rtp-host ADDR            RTP destination: a multicast group (default 239.255.0.1, TTL 1) or a
+                             viewer's unicast address
+  --rtp-port N               RTP destination port (default 5004; QGroundControl listens on 5600)
+  --rtp-interface NAME       network interface for multicast (default: the system's route)
+  --sdp-file PATH            also write the RTP stream's SDP here (it is served at /stream.sdp too)
 
 Other
   --verbose                  log GStreamer pipelines and connection details
@@ -64,11 +87,12 @@ Other
 /** Parses rov-server's arguments; throws CliError with a one-line reason. */
 export function parseServerOptions(args: string[], defaultName: string): ServerOptions {
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: true,
       options: {
         source: { type: "string" },
         device: { type: "string" },
@@ -87,6 +111,13 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         "no-discovery": { type: "boolean" },
         name: { type: "string" },
         stun: { type: "boolean" },
+        encoder: { type: "string" },
+        transport: { type: "string" },
+        "rtp-host": { type: "string" },
+        "rtp-port": { type: "string" },
+        "rtp-interface": { type: "string" },
+        "sdp-file": { type: "string" },
+        "file-passthrough": { type: "boolean" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
@@ -96,10 +127,26 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     throw parseError(error);
   }
   const str = (key: string) => values[key] as string | undefined;
+  if (positionals.length > 1 || (positionals.length === 1 && positionals[0] !== "doctor")) {
+    throw new CliError(`Unexpected argument "${positionals.at(-1)}": the only command is "doctor"`);
+  }
+  const transport = choiceOption("transport", str("transport"), ["webrtc", "rtp"] as const) ?? "webrtc";
+  for (const key of ["rtp-host", "rtp-port", "rtp-interface", "sdp-file"]) {
+    if (str(key) !== undefined && transport !== "rtp") {
+      throw new CliError(`--${key} is only used with --transport rtp`);
+    }
+  }
+  const filePassthrough = values["file-passthrough"] === true;
   const source = choiceOption("source", str("source"), ["webcam", "file", "test"] as const) ?? "webcam";
   const file = str("file");
   if (source === "file" && !file) throw new CliError("--source file needs --file PATH");
   if (file !== undefined && source !== "file") throw new CliError("--file is only used with --source file");
+  if (filePassthrough && source !== "file") {
+    throw new CliError("--file-passthrough needs --source file --file PATH");
+  }
+  if (filePassthrough && str("encoder") !== undefined) {
+    throw new CliError("--file-passthrough sends the file as it is: no --encoder");
+  }
   if (values["low-latency"] && values["no-low-latency"]) {
     throw new CliError("--low-latency and --no-low-latency contradict each other");
   }
@@ -138,6 +185,14 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     discovery: values["no-discovery"] !== true,
     name,
     stun: values.stun === true,
+    encoder: choiceOption("encoder", str("encoder"), ["auto", ...ENCODER_NAMES] as const) ?? "auto",
+    transport,
+    rtpHost: hostOption("rtp-host", str("rtp-host")) ?? "239.255.0.1",
+    rtpPort: intOption("rtp-port", str("rtp-port"), 1, 65535) ?? 5004,
+    rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
+    sdpFile: str("sdp-file"),
+    filePassthrough,
+    doctor: positionals[0] === "doctor",
     verbose: values.verbose === true,
     help: values.help === true,
     version: values.version === true,

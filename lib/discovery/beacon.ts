@@ -23,6 +23,19 @@ export interface Beacon {
   width: number;
   height: number;
   fps: number;
+  /** With the RTP transport: where the packets go and how to read them. */
+  rtp?: RtpInfo;
+}
+
+export interface RtpInfo {
+  /** Multicast group, or the unicast address the server sends to. */
+  address: string;
+  port: number;
+  payloadType: number;
+  encoding: "H264";
+  clockRate: number;
+  /** URL of the stream's SDP description. */
+  sdp: string;
 }
 
 export interface Query {
@@ -111,7 +124,7 @@ export function decodeMessage(bytes: Uint8Array): DiscoveryMessage {
   if (!Array.isArray(transports) || transports.length > 8) {
     throw new DiscoveryError(`Invalid discovery message: "transports" must be a list`);
   }
-  return {
+  const beacon: Beacon = {
     type: "beacon",
     service: SERVICE,
     version,
@@ -127,5 +140,37 @@ export function decodeMessage(bytes: Uint8Array): DiscoveryMessage {
     width: positive(value.width, "width"),
     height: positive(value.height, "height"),
     fps: positive(value.fps, "fps"),
+  };
+  if (value.rtp !== undefined) beacon.rtp = rtpInfo(value.rtp);
+  return beacon;
+}
+
+function rtpInfo(value: unknown): RtpInfo {
+  if (typeof value !== "object" || value === null) {
+    throw new DiscoveryError(`Invalid discovery message: "rtp" must be an object`);
+  }
+  const rtp = value as Record<string, unknown>;
+  const address = text(rtp.address, "rtp.address", 64);
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) {
+    throw new DiscoveryError(`Invalid discovery message: "rtp.address" must be an IPv4 address`);
+  }
+  const port = positive(rtp.port, "rtp.port");
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new DiscoveryError(`Invalid discovery message: "rtp.port" must be a port`);
+  }
+  const payloadType = positive(rtp.payloadType, "rtp.payloadType");
+  if (payloadType > 127) {
+    throw new DiscoveryError(`Invalid discovery message: "rtp.payloadType" must be 0–127`);
+  }
+  if (rtp.encoding !== "H264") {
+    throw new DiscoveryError(`Invalid discovery message: "rtp.encoding" must be "H264"`);
+  }
+  return {
+    address,
+    port,
+    payloadType,
+    encoding: "H264",
+    clockRate: positive(rtp.clockRate, "rtp.clockRate"),
+    sdp: url(rtp.sdp, "rtp.sdp"),
   };
 }

@@ -1,43 +1,57 @@
-/** H.264 encoder choice and its low-latency settings. Pure functions over a registry check. */
-import type { H264Profile } from "./h264.ts";
+/**
+ * H.264 encoders: which elements each name stands for, the order `auto` tries them in, and the
+ * low-latency settings of each. Pure: the registry is an argument, so selection is tested anywhere.
+ */
+import { h264Level, type H264Profile } from "./h264.ts";
 
-export type EncoderName = "x264" | "openh264";
+export type EncoderName = "nvenc" | "vaapi" | "v4l2" | "x264" | "openh264";
+export const ENCODER_NAMES: readonly EncoderName[] = ["nvenc", "vaapi", "v4l2", "x264", "openh264"];
+
+/** Elements per encoder, in the order tried: desktop NVENC, then Jetson; VA (new), then VA-API (old). */
+export const ENCODER_ELEMENTS: Record<EncoderName, readonly string[]> = {
+  nvenc: ["nvh264enc", "nvv4l2h264enc"],
+  vaapi: ["vah264enc", "vaapih264enc"],
+  v4l2: ["v4l2h264enc"],
+  x264: ["x264enc"],
+  openh264: ["openh264enc"],
+};
+
+/** Hardware encoders register even where they cannot run (no driver, no device): they get a trial. */
+export const HARDWARE_ENCODERS: readonly EncoderName[] = ["nvenc", "vaapi", "v4l2"];
 
 export interface EncoderOptions {
-  encoder: EncoderName;
+  /** The element to use (one of ENCODER_ELEMENTS). */
+  element: string;
   bitrateKbps: number;
   fps: number;
+  width: number;
+  height: number;
   lowLatency: boolean;
   maxQuality: boolean;
 }
 
-/** The GStreamer element behind each encoder name, in the order `auto` prefers them. */
-export const ENCODER_ELEMENTS: Record<EncoderName, string> = {
-  x264: "x264enc",
-  openh264: "openh264enc",
-};
-
-/** The first encoder whose element is registered, or undefined. */
-export function chooseEncoder(has: (element: string) => boolean): EncoderName | undefined {
-  return (Object.keys(ENCODER_ELEMENTS) as EncoderName[]).find((name) => has(ENCODER_ELEMENTS[name]));
+/** The encoder name an element belongs to. */
+export function encoderOf(element: string): EncoderName | undefined {
+  return ENCODER_NAMES.find((name) => ENCODER_ELEMENTS[name].includes(element));
 }
 
-/** The profile the stream is sent in: baseline decodes everywhere; high when quality is asked for. */
-export function encoderProfile(options: EncoderOptions): H264Profile {
-  return options.maxQuality && options.encoder === "x264" ? "high" : "constrained-baseline";
+/** The profile the stream is sent in: constrained baseline decodes everywhere; High for quality. */
+export function encoderProfile(options: Pick<EncoderOptions, "element" | "maxQuality">): H264Profile {
+  return options.maxQuality && options.element === "x264enc" ? "high" : "constrained-baseline";
 }
 
-/** The encoder element with its settings, followed by caps pinning the profile. */
+/** The encoder with its low-latency settings, ending in caps that pin the profile. */
 export function encoderDescription(options: EncoderOptions): string {
   const gop = Math.max(1, Math.round(options.fps * 2)); // a keyframe every 2 s bounds recovery time
-  const profile = encoderProfile(options);
-  switch (options.encoder) {
-    case "x264": {
+  const kbps = options.bitrateKbps;
+  const profile = `video/x-h264,profile=${encoderProfile(options)}`;
+  switch (options.element) {
+    case "x264enc": {
       const settings = [
         "x264enc name=encoder",
-        `bitrate=${options.bitrateKbps}`,
+        `bitrate=${kbps}`,
         `key-int-max=${gop}`,
-        "bframes=0", // browsers and the depayloader want no reordering; B-frames add a frame of delay
+        "bframes=0",
         "byte-stream=true",
       ];
       if (options.lowLatency) {
@@ -48,17 +62,36 @@ export function encoderDescription(options: EncoderOptions): string {
       } else {
         settings.push("rc-lookahead=10", `speed-preset=${options.maxQuality ? "faster" : "superfast"}`);
       }
-      return `${settings.join(" ")} ! video/x-h264,profile=${profile}`;
+      return `${settings.join(" ")} ! ${profile}`;
     }
-    case "openh264":
-      return [
-        "openh264enc name=encoder",
-        `bitrate=${options.bitrateKbps * 1000}`,
-        `gop-size=${gop}`,
-        "rate-control=bitrate",
-        "usage-type=camera",
-        `complexity=${options.maxQuality ? "medium" : "low"}`,
-        "multi-thread=0", // auto threads
-      ].join(" ") + ` ! video/x-h264,profile=${profile}`;
+    case "openh264enc":
+      return `openh264enc name=encoder bitrate=${kbps * 1000} gop-size=${gop} rate-control=bitrate ` +
+        `usage-type=camera complexity=${options.maxQuality ? "medium" : "low"} multi-thread=0 ! ${profile}`;
+    case "nvh264enc":
+      // Low-latency preset, constant bitrate, no B-frames, zero-latency mode (no reordering delay).
+      return `nvh264enc name=encoder preset=${options.maxQuality ? "low-latency-hq" : "low-latency-hp"} ` +
+        `rc-mode=cbr bitrate=${kbps} gop-size=${gop} bframes=0 zerolatency=true ! ${profile}`;
+    case "nvv4l2h264enc":
+      // Jetson: frames move to NVMM memory; CBR, SPS/PPS with every IDR, max clocks.
+      return `nvvidconv ! video/x-raw(memory:NVMM),format=NV12 ! nvv4l2h264enc name=encoder ` +
+        `bitrate=${kbps * 1000} control-rate=1 iframeinterval=${gop} idrinterval=${gop} ` +
+        `insert-sps-pps=true maxperf-enable=true preset-level=1 ! video/x-h264,stream-format=byte-stream`;
+    case "vah264enc":
+      return `vah264enc name=encoder rate-control=cbr bitrate=${kbps} key-int-max=${gop} b-frames=0 ` +
+        `target-usage=${options.maxQuality ? 4 : 7} ! ${profile}`;
+    case "vaapih264enc":
+      return `vaapih264enc name=encoder rate-control=cbr bitrate=${kbps} keyframe-period=${gop} ` +
+        `max-bframes=0 ! ${profile}`;
+    case "v4l2h264enc": {
+      // Raspberry Pi: SPS/PPS repeated with each IDR; the level caps are required by its driver.
+      const level = h264Level(options.width || 1920, options.height || 1080, options.fps);
+      const controls = `controls,video_bitrate=${
+        kbps * 1000
+      },h264_i_frame_period=${gop},repeat_sequence_header=1`;
+      return `v4l2h264enc name=encoder extra-controls="${controls}" ! ` +
+        `video/x-h264,level=(string)${Math.floor(level / 10)}.${level % 10},profile=constrained-baseline`;
+    }
+    default:
+      throw new Error(`Unknown H.264 encoder element "${options.element}"`);
   }
 }

@@ -12,6 +12,8 @@ export interface ErrorContext {
   os: HostOs;
   /** The source being opened, when the failing pipeline is the sender's. */
   source?: SourceOptions;
+  /** The file is sent as it is (--file-passthrough). */
+  passthrough?: boolean;
 }
 
 function cameraName(source: SourceOptions): string {
@@ -44,6 +46,12 @@ export function describeMediaError(
   }
   if (source?.source === "file") {
     if (/No such file|Resource not found/i.test(text)) return `Cannot open file ${source.file}: no such file`;
+    if (
+      context.passthrough &&
+      /not-linked|Internal data stream error|not-negotiated|type of stream|text file/i.test(text)
+    ) {
+      return `Cannot send file ${source.file} without re-encoding: its video is not H.264 (drop --file-passthrough)`;
+    }
     if (
       /type of stream|text file|cannot decode|no suitable plugins|not-linked|missing a plug-in|Could not demultiplex/i
         .test(text)

@@ -25,14 +25,39 @@ const DEBIAN: Record<string, string> = {
   autovideosink: "gstreamer1.0-plugins-good",
   x264enc: "gstreamer1.0-plugins-ugly",
   avdec_h264: "gstreamer1.0-libav",
-  clocksync: "gstreamer1.0-plugins-base (GStreamer core)",
+  clocksync: "libgstreamer1.0-0",
   queue: "libgstreamer1.0-0",
   tee: "libgstreamer1.0-0",
+  filesrc: "libgstreamer1.0-0",
+  fakesink: "libgstreamer1.0-0",
+  compositor: "gstreamer1.0-plugins-base",
+  parsebin: "gstreamer1.0-plugins-base",
+  udpsrc: "gstreamer1.0-plugins-good",
+  udpsink: "gstreamer1.0-plugins-good",
+  nvh264enc: "gstreamer1.0-plugins-bad + NVIDIA driver",
+  nvh264dec: "gstreamer1.0-plugins-bad + NVIDIA driver",
+  nvv4l2h264enc: "nvidia-l4t-gstreamer (Jetson)",
+  nvv4l2decoder: "nvidia-l4t-gstreamer (Jetson)",
+  vah264enc: "gstreamer1.0-plugins-bad + a VA-API driver",
+  vah264dec: "gstreamer1.0-plugins-bad + a VA-API driver",
+  vaapih264enc: "gstreamer1.0-vaapi",
+  vaapih264dec: "gstreamer1.0-vaapi",
+  v4l2h264enc: "gstreamer1.0-plugins-good + a V4L2 codec device",
+  v4l2h264dec: "gstreamer1.0-plugins-good + a V4L2 codec device",
 };
+
+/** The packages for `element` on every OS, for doctor's table. */
+export function packagesFor(element: string): { linux: string; darwin: string; windows: string } {
+  return {
+    linux: packageFor(element, "linux"),
+    darwin: packageFor(element, "darwin"),
+    windows: packageFor(element, "windows"),
+  };
+}
 
 /** The package to install for `element` on `os`, in words. */
 export function packageFor(element: string, os: HostOs): string {
   if (os === "linux") return DEBIAN[element] ?? "the GStreamer plugin packages (gstreamer1.0-plugins-*)";
-  if (os === "darwin") return "the complete GStreamer framework package (or brew install gstreamer)";
-  return "the complete GStreamer MSVC x86_64 runtime installer";
+  if (os === "darwin") return "GStreamer framework .pkg (or brew install gstreamer)";
+  return "GStreamer MSVC x86_64 runtime (complete)";
 }

@@ -2,28 +2,36 @@
 import type { HostOs } from "../ffi/library_path.ts";
 import { RTP_PAYLOAD_TYPE } from "./sender.ts";
 
-export type DecoderName = "avdec" | "openh264";
+export type DecoderName = "nvdec" | "vaapi" | "v4l2" | "avdec" | "openh264";
+export const DECODER_NAMES: readonly DecoderName[] = ["nvdec", "vaapi", "v4l2", "avdec", "openh264"];
 
-export const DECODER_ELEMENTS: Record<DecoderName, string> = {
-  avdec: "avdec_h264",
-  openh264: "openh264dec",
+/** Elements per decoder, in the order tried. */
+export const DECODER_ELEMENTS: Record<DecoderName, readonly string[]> = {
+  nvdec: ["nvh264dec", "nvv4l2decoder"],
+  vaapi: ["vah264dec", "vaapih264dec"],
+  v4l2: ["v4l2h264dec"],
+  avdec: ["avdec_h264"],
+  openh264: ["openh264dec"],
 };
+export const HARDWARE_DECODERS: readonly DecoderName[] = ["nvdec", "vaapi", "v4l2"];
 
 export const RECEIVER_APPSRC = "rtp";
 export const FRAMES_APPSINK = "frames";
 
+/** Where RTP comes from: JavaScript (WebRTC) or a UDP socket GStreamer reads itself (RTP transport). */
+export type RtpInput =
+  | { kind: "appsrc" }
+  | { kind: "udp"; address: string; port: number; multicastInterface?: string };
+
 export interface ReceiverOptions {
-  decoder: DecoderName;
+  input: RtpInput;
+  /** The decoder element (one of DECODER_ELEMENTS). */
+  decoder: string;
   /** rtpjitterbuffer latency in ms: 0 passes packets on at once. */
   latencyMs: number;
   lowLatency: boolean;
   /** The video sink element, or undefined for no window (headless). */
   sink?: string;
-}
-
-/** The first decoder whose element is registered. */
-export function chooseDecoder(has: (element: string) => boolean): DecoderName | undefined {
-  return (Object.keys(DECODER_ELEMENTS) as DecoderName[]).find((name) => has(DECODER_ELEMENTS[name]));
 }
 
 /** Candidate window sinks per OS, best first. */
@@ -39,24 +47,43 @@ export function displaySinks(os: HostOs): string[] {
   }
 }
 
-function decoderElement(options: ReceiverOptions): string {
-  if (options.decoder === "avdec") {
-    // Frame threading holds (threads − 1) frames; slice threading decodes each frame as it arrives.
-    return options.lowLatency ? "avdec_h264 name=decoder thread-type=slice" : "avdec_h264 name=decoder";
+function decoderElement(element: string, lowLatency: boolean): string {
+  // Frame threading holds (threads − 1) frames; slice threading decodes each frame as it arrives.
+  if (element === "avdec_h264" && lowLatency) return "avdec_h264 name=decoder thread-type=slice";
+  // Hardware decoders output in their own memory: convert for the tap and the window.
+  if (element === "nvv4l2decoder") return "nvv4l2decoder name=decoder ! nvvidconv";
+  return `${element} name=decoder`;
+}
+
+/** Whether an address is IPv4 multicast (224.0.0.0/4). */
+export function isMulticast(address: string): boolean {
+  const first = Number(address.split(".")[0]);
+  return first >= 224 && first <= 239;
+}
+
+function inputElement(input: RtpInput, caps: string): string {
+  if (input.kind === "appsrc") {
+    // do-timestamp stamps arrival time, which the jitter buffer uses; is-live keeps it from prerolling.
+    return `appsrc name=${RECEIVER_APPSRC} is-live=true do-timestamp=true format=time caps="${caps}"`;
   }
-  return "openh264dec name=decoder";
+  const group = isMulticast(input.address)
+    ? `address=${input.address} auto-multicast=true${
+      input.multicastInterface ? ` multicast-iface=${input.multicastInterface}` : ""
+    }`
+    : `address=${input.address}`;
+  // A 4 MB socket buffer rides out bursts (a keyframe at hundreds of Mbit/s) without kernel drops.
+  return `udpsrc name=${RECEIVER_APPSRC} ${group} port=${input.port} buffer-size=4194304 caps="${caps}"`;
 }
 
 export function receiverDescription(options: ReceiverOptions): string {
   const rtpCaps =
     `application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=${RTP_PAYLOAD_TYPE}`;
   const head = [
-    // do-timestamp stamps arrival time, which the jitter buffer uses; is-live keeps it from prerolling.
-    `appsrc name=${RECEIVER_APPSRC} is-live=true do-timestamp=true format=time caps="${rtpCaps}"`,
+    inputElement(options.input, rtpCaps),
     `rtpjitterbuffer latency=${options.latencyMs} drop-on-latency=${options.lowLatency}`,
     "rtph264depay",
     "h264parse",
-    decoderElement(options),
+    decoderElement(options.decoder, options.lowLatency),
   ].join(" ! ");
   // The frame tap counts frames and reads their size; it never holds the display back.
   const tap =

@@ -25,13 +25,13 @@ export interface ReceiverHandlers {
 
 export class ReceiverPipeline {
   #pipeline: Pipeline;
-  #source: AppSrc;
+  #source: AppSrc | undefined;
   #tap: Promise<void>;
   #closed = false;
 
   constructor(options: ReceiverOptions, handlers: ReceiverHandlers) {
     this.#pipeline = launch(receiverDescription(options));
-    this.#source = this.#pipeline.appSrc(RECEIVER_APPSRC);
+    this.#source = options.input.kind === "appsrc" ? this.#pipeline.appSrc(RECEIVER_APPSRC) : undefined;
     const frames = this.#pipeline.appSink(FRAMES_APPSINK);
     this.#pipeline.watch((event) => {
       if (this.#closed) return;
@@ -52,7 +52,7 @@ export class ReceiverPipeline {
 
   /** Pushes one RTP packet; its payload type is set to the one the pipeline's caps name. */
   push(packet: Uint8Array<ArrayBuffer>): void {
-    if (this.#closed || packet.byteLength < 12) return;
+    if (this.#closed || !this.#source || packet.byteLength < 12) return;
     packet[1] = (packet[1] & 0x80) | RTP_PAYLOAD_TYPE;
     this.#source.push(packet);
   }

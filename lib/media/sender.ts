@@ -1,5 +1,8 @@
-/** The server's one pipeline: source → encoder (once) → RTP payloader → appsink. Pure. */
-import { sourceDescription, type SourceOptions } from "./source.ts";
+/**
+ * The server's one pipeline: source → encoder (once; or the file's own H.264 in passthrough) →
+ * RTP payloader → appsink (WebRTC: JavaScript fans packets out) or udpsink (RTP: no JS at all). Pure.
+ */
+import { quote, sourceDescription, type SourceOptions } from "./source.ts";
 import { encoderDescription, type EncoderOptions } from "./encoder.ts";
 
 export const RTP_PAYLOAD_TYPE = 96;
@@ -7,9 +10,55 @@ export const RTP_PAYLOAD_TYPE = 96;
 export const RTP_MTU = 1200;
 export const SENDER_APPSINK = "rtp";
 
-export type SenderOptions = SourceOptions & Omit<EncoderOptions, "fps">;
+/** Where RTP goes: to JavaScript (WebRTC fan-out) or straight to a UDP address (multicast or unicast). */
+export type RtpOutput =
+  | { kind: "appsink" }
+  | { kind: "udp"; host: string; port: number; ttl: number; multicastInterface?: string };
+
+export interface SenderOptions extends SourceOptions {
+  /** The encoder; absent in passthrough. */
+  encoder?: Omit<EncoderOptions, "fps" | "width" | "height">;
+  /** Send the file's H.264 as it is: no decoding, no encoding. */
+  passthrough: boolean;
+  lowLatency: boolean;
+  output: RtpOutput;
+}
+
+/** A file's H.264 as access units with SPS/PPS, paced in real time by its own timestamps. */
+export function passthroughDescription(file: string): string {
+  return [
+    `filesrc location=${quote(file)}`,
+    // parsebin demuxes any container (MP4, MKV, MPEG-TS, raw Annex-B) without decoding.
+    "parsebin",
+    "h264parse config-interval=-1",
+    // Whole access units; h264parse also timestamps raw Annex-B files from the stream's timing.
+    "video/x-h264,stream-format=byte-stream,alignment=au",
+    // Pace by those timestamps, as a camera would deliver the frames.
+    "clocksync",
+  ].join(" ! ");
+}
+
+function outputDescription(output: RtpOutput): string {
+  if (output.kind === "appsink") {
+    // sync=false: packets go out the moment they exist; the source already paces them.
+    return `appsink name=${SENDER_APPSINK} sync=false async=false max-buffers=5000 drop=true enable-last-sample=false`;
+  }
+  const iface = output.multicastInterface ? ` multicast-iface=${output.multicastInterface}` : "";
+  // No JavaScript on this path: the kernel gets each packet straight from GStreamer.
+  return `udpsink name=${SENDER_APPSINK} host=${output.host} port=${output.port} ttl-mc=${output.ttl} ` +
+    `auto-multicast=true${iface} sync=false async=false buffer-size=4194304`;
+}
 
 export function senderDescription(options: SenderOptions): string {
+  const payloader =
+    // SPS/PPS before every keyframe so a viewer can start at any keyframe; zero-latency
+    // aggregation never holds NAL units back waiting for more.
+    `rtph264pay name=pay pt=${RTP_PAYLOAD_TYPE} mtu=${RTP_MTU} config-interval=-1 aggregate-mode=zero-latency`;
+  if (options.passthrough) {
+    if (!options.file) throw new Error("Cannot use --file-passthrough without --file PATH");
+    return [passthroughDescription(options.file), payloader, outputDescription(options.output)].join(" ! ");
+  }
+  if (!options.encoder) throw new Error("An encoder is needed unless --file-passthrough is given");
   const queue = options.lowLatency
     // One frame of slack, dropping the oldest: if encoding falls behind, frames are skipped
     // instead of building up seconds of delay.
@@ -19,11 +68,13 @@ export function senderDescription(options: SenderOptions): string {
     sourceDescription(options),
     queue,
     "videoconvert",
-    encoderDescription(options),
-    // SPS/PPS before every keyframe so a viewer can start at any keyframe; zero-latency
-    // aggregation never holds NAL units back waiting for more.
-    `rtph264pay name=pay pt=${RTP_PAYLOAD_TYPE} mtu=${RTP_MTU} config-interval=-1 aggregate-mode=zero-latency`,
-    // sync=false: packets go out the moment they exist; the source already paces them.
-    `appsink name=${SENDER_APPSINK} sync=false async=false max-buffers=5000 drop=true enable-last-sample=false`,
+    encoderDescription({
+      ...options.encoder,
+      fps: options.fps,
+      width: options.width,
+      height: options.height,
+    }),
+    payloader,
+    outputDescription(options.output),
   ].join(" ! ");
 }

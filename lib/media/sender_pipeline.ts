@@ -50,14 +50,17 @@ export class SenderPipeline {
     this.#keyFrames = new KeyFrameLimiter(() => {
       if (!this.#closed) this.#payloader.requestKeyFrame();
     });
-    const sink = pipeline.appSink(SENDER_APPSINK);
-    this.#pump = this.#forward(sink, firstPacket);
+    // With a UDP output GStreamer sends by itself; JavaScript only watches.
+    this.#pump = options.output.kind === "appsink"
+      ? this.#forward(pipeline.appSink(SENDER_APPSINK), firstPacket)
+      : Promise.resolve();
     pipeline.watch((event) => {
       if (this.#closed) return;
-      if (event.type === "error") {
-        this.#handlers.onError(
-          new MediaError(describeMediaError(event.message, event.debug, { os: options.os, source: options })),
-        );
+      if (event.type === "state" && options.output.kind === "udp" && /^pipeline\d+$/.test(event.source)) {
+        if (event.to === "playing") firstPacket();
+      } else if (event.type === "error") {
+        const context = { os: options.os, source: options, passthrough: options.passthrough };
+        this.#handlers.onError(new MediaError(describeMediaError(event.message, event.debug, context)));
       } else if (event.type === "warning") {
         log.debug(`GStreamer warning from ${event.source}: ${event.message}`);
       } else if (event.type === "eos") {
@@ -82,7 +85,8 @@ export class SenderPipeline {
     options: SenderOptions & SenderStartOptions,
     handlers: SenderHandlers,
   ): Promise<SenderPipeline> {
-    const pipeline = launch(senderDescription(options), { source: options });
+    const context = { source: options, passthrough: options.passthrough };
+    const pipeline = launch(senderDescription(options), context);
     let sender: SenderPipeline | undefined;
     try {
       const started = Promise.withResolvers<void>();
@@ -109,7 +113,7 @@ export class SenderPipeline {
       return sender;
     } catch (error) {
       await (sender?.close() ?? pipeline.close());
-      throw asMediaError(error, { source: options });
+      throw asMediaError(error, context);
     }
   }
 

@@ -19,6 +19,8 @@ export interface SignallingBackend {
   /** Ends a viewer; false when there is no such viewer. */
   hangUp(id: string): Promise<boolean>;
   status(): unknown;
+  /** The RTP stream's SDP, when the server sends plain RTP. */
+  streamSdp?(): string | undefined;
 }
 
 const CORS = {
@@ -77,6 +79,14 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
       if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
       if (pathname === "/healthz") return expect(request, "GET", () => reply(200, "ok\n"));
       if (pathname === "/api/status") return expect(request, "GET", () => json(200, backend.status()));
+      if (pathname === "/stream.sdp") {
+        return expect(request, "GET", () => {
+          const sdp = backend.streamSdp?.();
+          return sdp
+            ? reply(200, sdp, "application/sdp")
+            : reply(404, "No RTP stream: the server runs --transport webrtc\n");
+        });
+      }
       if (pathname === "/offer") {
         if (request.method !== "POST") return methodNotAllowed("POST");
         requireType(request, "application/json");

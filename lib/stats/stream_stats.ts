@@ -1,6 +1,8 @@
 /** The client's running figures, and the status line printed each second. */
 
 export interface StatusSnapshot {
+  /** False when packets are not seen by JavaScript (RTP transport): no bitrate or loss figures. */
+  network: boolean;
   fps: number;
   mbps: number;
   lost: number;
@@ -19,6 +21,7 @@ export class StreamStats {
   #windowLost = 0;
   frames = 0;
   bytes = 0;
+  packets = 0;
   width?: number;
   height?: number;
 
@@ -29,6 +32,7 @@ export class StreamStats {
 
   packet(bytes: number, lost: number): void {
     this.bytes += bytes;
+    this.packets++;
     this.#windowBytes += bytes;
     this.#windowPackets++;
     this.#windowLost += lost;
@@ -47,6 +51,7 @@ export class StreamStats {
     const seconds = Math.max(0.001, (now - this.#windowStart) / 1000);
     const expected = this.#windowPackets + this.#windowLost;
     const snap: StatusSnapshot = {
+      network: this.packets > 0,
       fps: this.#windowFrames / seconds,
       mbps: (this.#windowBytes * 8) / seconds / 1e6,
       lost: this.#windowLost,
@@ -68,10 +73,12 @@ export class StreamStats {
 /** "fps 30.0 | 6.52 Mbit/s | lost 0 (0.0%) | 1280x720 | frames 300" */
 export function formatStatus(snap: StatusSnapshot, extra: string[] = []): string {
   const size = snap.width ? `${snap.width}x${snap.height}` : "no video yet";
+  const network = snap.network
+    ? [`${snap.mbps.toFixed(2)} Mbit/s`, `lost ${snap.lost} (${snap.lostPercent.toFixed(1)}%)`]
+    : [];
   return [
     `fps ${snap.fps.toFixed(1)}`,
-    `${snap.mbps.toFixed(2)} Mbit/s`,
-    `lost ${snap.lost} (${snap.lostPercent.toFixed(1)}%)`,
+    ...network,
     size,
     `frames ${snap.frames}`,
     ...extra,

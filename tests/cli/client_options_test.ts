@@ -76,10 +76,44 @@ Deno.test("parseClientOptions rejects bad values with one clear line", () => {
     [["--auto", "--discovery-address", "everyone"], /Invalid --discovery-address/],
     [["--auto", "--sink", "x ! y"], /Invalid --sink/],
     [["--auto", "--nope"], /Unknown option '--nope'/],
+    [
+      ["--auto", "--decoder", "cuda"],
+      /Invalid --decoder "cuda": expected one of auto, nvdec, vaapi, v4l2, avdec, openh264/,
+    ],
+    [["--auto", "--rtp-port", "5600"], /--rtp-port is only used with --transport rtp/],
+    [["play"], /Unexpected argument "play"/],
   ];
   for (const [args, pattern] of cases) assertThrows(() => parseClientOptions(args), pattern);
 });
 
 Deno.test("parseClientOptions allows --help alone", () => {
   assertEquals(parseClientOptions(["--help"]).help, true);
+});
+
+Deno.test("parseClientOptions reads the RTP transport without a host, the decoder and doctor", () => {
+  const o = parseClientOptions([
+    "--transport",
+    "rtp",
+    "--rtp-host",
+    "0.0.0.0",
+    "--rtp-port",
+    "5600",
+    "--rtp-interface",
+    "veth1",
+    "--decoder",
+    "nvdec",
+  ]);
+  assertEquals([o.auto, o.transport, o.rtpHost, o.rtpPort, o.rtpInterface, o.decoder], [
+    false,
+    "rtp",
+    "0.0.0.0",
+    5600,
+    "veth1",
+    "nvdec",
+  ]);
+  assertEquals([
+    parseClientOptions(["--transport", "rtp"]).rtpHost,
+    parseClientOptions(["--transport", "rtp"]).rtpPort,
+  ], ["239.255.0.1", 5004]);
+  assertEquals(parseClientOptions(["doctor"]).doctor, true);
 });

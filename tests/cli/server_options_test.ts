@@ -92,9 +92,54 @@ Deno.test("parseServerOptions rejects bad values with one clear line", () => {
     [["--bitrate", "-5"], /--bitrate needs a value/],
     [["--fps"], /Option '--fps <value>' argument missing/],
     [["--bogus"], /Unknown option '--bogus'/],
-    [["stray"], /positional/i],
+    [["stray"], /Unexpected argument "stray": the only command is "doctor"/],
+    [
+      ["--encoder", "h265"],
+      /Invalid --encoder "h265": expected one of auto, nvenc, vaapi, v4l2, x264, openh264/,
+    ],
+    [["--rtp-port", "5600"], /--rtp-port is only used with --transport rtp/],
+    [["--transport", "srt"], /Invalid --transport/],
+    [["--file-passthrough"], /--file-passthrough needs --source file --file PATH/],
+    [["--source", "file", "--file", "a.mp4", "--file-passthrough", "--encoder", "x264"], /no --encoder/],
+    [["--transport", "rtp", "--rtp-interface", "eth0; rm"], /Invalid --rtp-interface/],
     [["--host", "a b"], /Invalid --host/],
     [["--low-latency", "--no-low-latency"], /contradict/],
   ];
   for (const [args, pattern] of cases) assertThrows(() => parseServerOptions(args, "x"), pattern);
+});
+
+Deno.test("parseServerOptions reads codec, transport, passthrough and doctor options", () => {
+  const o = parseServerOptions([
+    "doctor",
+    "--encoder",
+    "nvenc",
+    "--transport",
+    "rtp",
+    "--rtp-host",
+    "127.0.0.1",
+    "--rtp-port",
+    "5600",
+    "--rtp-interface",
+    "eth1",
+    "--sdp-file",
+    "/tmp/s.sdp",
+  ], "x");
+  assertEquals([o.doctor, o.encoder, o.transport, o.rtpHost, o.rtpPort, o.rtpInterface, o.sdpFile], [
+    true,
+    "nvenc",
+    "rtp",
+    "127.0.0.1",
+    5600,
+    "eth1",
+    "/tmp/s.sdp",
+  ]);
+  const d = parseServerOptions(["--source", "file", "--file", "a.mp4", "--file-passthrough"], "x");
+  assertEquals([d.filePassthrough, d.encoder, d.transport, d.rtpHost, d.rtpPort, d.doctor], [
+    true,
+    "auto",
+    "webrtc",
+    "239.255.0.1",
+    5004,
+    false,
+  ]);
 });

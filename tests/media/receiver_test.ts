@@ -1,9 +1,22 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { chooseDecoder, displaySinks, receiverDescription } from "../../lib/media/receiver.ts";
+import {
+  DECODER_ELEMENTS,
+  displaySinks,
+  isMulticast,
+  receiverDescription,
+  type ReceiverOptions,
+} from "../../lib/media/receiver.ts";
 import { Pipeline } from "../../lib/ffi/pipeline.ts";
 
+const base: ReceiverOptions = {
+  input: { kind: "appsrc" },
+  decoder: "avdec_h264",
+  latencyMs: 0,
+  lowLatency: true,
+};
+
 Deno.test("receiverDescription passes packets at once with jitter-buffer latency 0 and slice-threaded decoding", () => {
-  const text = receiverDescription({ decoder: "avdec", latencyMs: 0, lowLatency: true });
+  const text = receiverDescription(base);
   assertMatch(
     text,
     /^appsrc name=rtp is-live=true do-timestamp=true format=time caps="application\/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96"/,
@@ -15,13 +28,14 @@ Deno.test("receiverDescription passes packets at once with jitter-buffer latency
 });
 
 Deno.test("receiverDescription with a window tees to the display, unsynchronised in low-latency mode", () => {
-  const text = receiverDescription({ decoder: "avdec", latencyMs: 0, lowLatency: true, sink: "ximagesink" });
+  const text = receiverDescription({ ...base, sink: "ximagesink" });
   assertMatch(
     text,
     /tee name=split .*appsink name=frames.*videoconvert ! ximagesink name=display sync=false$/,
   );
   const smooth = receiverDescription({
-    decoder: "openh264",
+    ...base,
+    decoder: "openh264dec",
     latencyMs: 200,
     lowLatency: false,
     sink: "ximagesink",
@@ -31,10 +45,33 @@ Deno.test("receiverDescription with a window tees to the display, unsynchronised
   assertMatch(smooth, /sync=true$/);
 });
 
-Deno.test("chooseDecoder prefers avdec_h264", () => {
-  assertEquals(chooseDecoder(() => true), "avdec");
-  assertEquals(chooseDecoder((e) => e === "openh264dec"), "openh264");
-  assertEquals(chooseDecoder(() => false), undefined);
+Deno.test("receiverDescription reads RTP from UDP itself: joins a multicast group, or listens for unicast", () => {
+  const multicast = receiverDescription({
+    ...base,
+    input: { kind: "udp", address: "239.255.0.1", port: 5004, multicastInterface: "veth1" },
+  });
+  assertMatch(
+    multicast,
+    /^udpsrc name=rtp address=239.255.0.1 auto-multicast=true multicast-iface=veth1 port=5004 buffer-size=4194304 caps="application\/x-rtp/,
+  );
+  const unicast = receiverDescription({ ...base, input: { kind: "udp", address: "0.0.0.0", port: 5600 } });
+  assertMatch(unicast, /^udpsrc name=rtp address=0.0.0.0 port=5600/);
+  assert(
+    isMulticast("239.255.0.1") && isMulticast("224.0.0.251") && !isMulticast("127.0.0.1") &&
+      !isMulticast("240.0.0.1"),
+  );
+});
+
+Deno.test("receiverDescription names every hardware decoder", () => {
+  for (const elements of Object.values(DECODER_ELEMENTS)) {
+    for (const element of elements) {
+      assertMatch(receiverDescription({ ...base, decoder: element }), new RegExp(`${element} name=decoder`));
+    }
+  }
+  assertMatch(
+    receiverDescription({ ...base, decoder: "nvv4l2decoder" }),
+    /nvv4l2decoder name=decoder ! nvvidconv ! appsink/,
+  );
 });
 
 Deno.test("displaySinks lists a native window sink per OS", () => {
@@ -43,11 +80,12 @@ Deno.test("displaySinks lists a native window sink per OS", () => {
   assert(displaySinks("windows").includes("d3d11videosink"));
 });
 
-Deno.test("receiverDescription parses in GStreamer with and without a window", async () => {
+Deno.test("receiverDescription parses in GStreamer with and without a window, from appsrc and UDP", async () => {
   for (const sink of [undefined, "ximagesink"]) {
-    const pipeline = new Pipeline(
-      receiverDescription({ decoder: "avdec", latencyMs: 0, lowLatency: true, sink }),
-    );
-    await pipeline.close();
+    for (
+      const input of [{ kind: "appsrc" as const }, { kind: "udp" as const, address: "127.0.0.1", port: 5004 }]
+    ) {
+      await new Pipeline(receiverDescription({ ...base, input, sink })).close();
+    }
   }
 });

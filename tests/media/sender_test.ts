@@ -7,7 +7,8 @@ import {
   sourceDescription,
   type SourceOptions,
 } from "../../lib/media/source.ts";
-import { chooseEncoder, encoderDescription, encoderProfile } from "../../lib/media/encoder.ts";
+import { ENCODER_ELEMENTS, encoderDescription, encoderOf, encoderProfile } from "../../lib/media/encoder.ts";
+import { type SenderOptions } from "../../lib/media/sender.ts";
 import { Pipeline } from "../../lib/ffi/pipeline.ts";
 
 const base: SourceOptions = { source: "test", device: 0, width: 1280, height: 720, fps: 30, os: "linux" };
@@ -53,14 +54,10 @@ Deno.test("rawCaps leaves the size to the source when it is 0", () => {
   assertEquals(rawCaps(640, 480, 30), "video/x-raw,format=I420,width=640,height=480,framerate=30/1");
 });
 
+const enc = { bitrateKbps: 6000, fps: 30, width: 1280, height: 720, lowLatency: true, maxQuality: false };
+
 Deno.test("encoderDescription sets x264 for zero latency, no B-frames and the bitrate", () => {
-  const text = encoderDescription({
-    encoder: "x264",
-    bitrateKbps: 6000,
-    fps: 30,
-    lowLatency: true,
-    maxQuality: false,
-  });
+  const text = encoderDescription({ ...enc, element: "x264enc" });
   for (
     const part of [
       "tune=zerolatency",
@@ -76,69 +73,126 @@ Deno.test("encoderDescription sets x264 for zero latency, no B-frames and the bi
 });
 
 Deno.test("encoderDescription without low latency keeps B-frames off and allows lookahead", () => {
-  const text = encoderDescription({
-    encoder: "x264",
-    bitrateKbps: 6000,
-    fps: 30,
-    lowLatency: false,
-    maxQuality: true,
-  });
+  const text = encoderDescription({ ...enc, element: "x264enc", lowLatency: false, maxQuality: true });
   assert(!text.includes("zerolatency"));
   assert(text.includes("bframes=0"));
   assert(text.includes("rc-lookahead=10"));
   assertMatch(text, /profile=high$/);
 });
 
-Deno.test("encoderDescription gives openh264 its bitrate in bit/s", () => {
-  const options = {
-    encoder: "openh264" as const,
-    bitrateKbps: 2500,
-    fps: 25,
-    lowLatency: true,
-    maxQuality: true,
+Deno.test("encoderDescription gives every hardware encoder low-latency CBR, no B-frames, the GOP and bitrate", () => {
+  const expected: Record<string, RegExp[]> = {
+    nvh264enc: [
+      /preset=low-latency-hp/,
+      /rc-mode=cbr/,
+      /bitrate=6000 /,
+      /gop-size=60/,
+      /bframes=0/,
+      /zerolatency=true/,
+    ],
+    nvv4l2h264enc: [
+      /^nvvidconv ! video\/x-raw\(memory:NVMM\)/,
+      /bitrate=6000000/,
+      /control-rate=1/,
+      /iframeinterval=60/,
+      /insert-sps-pps=true/,
+    ],
+    vah264enc: [/rate-control=cbr/, /bitrate=6000 /, /key-int-max=60/, /b-frames=0/, /target-usage=7/],
+    vaapih264enc: [/rate-control=cbr/, /bitrate=6000 /, /keyframe-period=60/, /max-bframes=0/],
+    v4l2h264enc: [
+      /video_bitrate=6000000/,
+      /h264_i_frame_period=60/,
+      /repeat_sequence_header=1/,
+      /level=\(string\)3\.1/,
+    ],
+    openh264enc: [/bitrate=6000000/, /gop-size=60/, /rate-control=bitrate/],
   };
-  const text = encoderDescription(options);
-  assertMatch(text, /^openh264enc name=encoder bitrate=2500000 gop-size=50/);
-  assertEquals(encoderProfile(options), "constrained-baseline");
+  for (const [element, patterns] of Object.entries(expected)) {
+    const text = encoderDescription({ ...enc, element });
+    for (const pattern of patterns) assertMatch(text, pattern, element);
+    assert(text.includes("name=encoder"), element);
+  }
+  assertThrows(() => encoderDescription({ ...enc, element: "nosuchenc" }), /Unknown H.264 encoder element/);
 });
 
-Deno.test("chooseEncoder prefers x264 and falls back to openh264", () => {
-  assertEquals(chooseEncoder((e) => e === "x264enc" || e === "openh264enc"), "x264");
-  assertEquals(chooseEncoder((e) => e === "openh264enc"), "openh264");
-  assertEquals(chooseEncoder(() => false), undefined);
+Deno.test("encoderOf and encoderProfile know every element", () => {
+  for (const [name, elements] of Object.entries(ENCODER_ELEMENTS)) {
+    for (const element of elements) assertEquals(encoderOf(element), name);
+  }
+  assertEquals(encoderProfile({ element: "x264enc", maxQuality: true }), "high");
+  assertEquals(encoderProfile({ element: "nvh264enc", maxQuality: true }), "constrained-baseline");
 });
+
+const sender: SenderOptions = {
+  ...base,
+  encoder: { element: "x264enc", bitrateKbps: 4000, lowLatency: true, maxQuality: false },
+  passthrough: false,
+  lowLatency: true,
+  output: { kind: "appsink" },
+};
 
 Deno.test("senderDescription drops frames instead of queueing in low-latency mode", () => {
-  const options = {
-    ...base,
-    encoder: "x264" as const,
-    bitrateKbps: 4000,
-    lowLatency: true,
-    maxQuality: false,
-  };
-  const text = senderDescription(options);
+  const text = senderDescription(sender);
   assertMatch(text, /queue max-size-buffers=1 .*leaky=downstream ! videoconvert ! x264enc/);
   assertMatch(
     text,
     /rtph264pay name=pay pt=96 mtu=1200 config-interval=-1 aggregate-mode=zero-latency ! appsink name=rtp sync=false/,
   );
-  assert(!senderDescription({ ...options, lowLatency: false }).includes("leaky"));
+  assert(!senderDescription({ ...sender, lowLatency: false }).includes("leaky"));
 });
 
-Deno.test("senderDescription parses in GStreamer for every source and encoder", async () => {
+Deno.test("senderDescription ends in udpsink for the RTP transport: multicast TTL 1 on a chosen interface", () => {
+  const text = senderDescription({
+    ...sender,
+    output: { kind: "udp", host: "239.255.0.1", port: 5004, ttl: 1, multicastInterface: "eth1" },
+  });
+  assertMatch(
+    text,
+    /rtph264pay .* ! udpsink name=rtp host=239.255.0.1 port=5004 ttl-mc=1 auto-multicast=true multicast-iface=eth1 sync=false async=false/,
+  );
+  assert(!text.includes("appsink"));
+});
+
+Deno.test("senderDescription passes a file's H.264 through without decoding or encoding", () => {
+  const text = senderDescription({
+    ...sender,
+    source: "file",
+    file: "/v/dive.mp4",
+    passthrough: true,
+    encoder: undefined,
+  });
+  assertMatch(
+    text,
+    /^filesrc location="\/v\/dive.mp4" ! parsebin ! h264parse config-interval=-1 ! video\/x-h264,stream-format=byte-stream,alignment=au ! clocksync ! rtph264pay/,
+  );
+  for (const word of ["decodebin", "x264enc", "videoconvert", "encoder"]) assert(!text.includes(word), word);
+  assertThrows(
+    () => senderDescription({ ...sender, passthrough: true, file: undefined }),
+    /without --file PATH/,
+  );
+});
+
+Deno.test("senderDescription parses in GStreamer for every source, output and software encoder", async () => {
+  const outputs = [{ kind: "appsink" as const }, {
+    kind: "udp" as const,
+    host: "127.0.0.1",
+    port: 5004,
+    ttl: 1,
+  }];
   for (const source of ["test", "webcam", "file"] as const) {
-    for (const encoder of ["x264", "openh264"] as const) {
-      const text = senderDescription({
-        ...base,
-        source,
-        file: "/tmp/x.mp4",
-        encoder,
-        bitrateKbps: 2000,
-        lowLatency: true,
-        maxQuality: false,
-      });
-      const pipeline = new Pipeline(text);
-      await pipeline.close();
+    for (const element of ["x264enc", "openh264enc"]) {
+      for (const output of outputs) {
+        const text = senderDescription({
+          ...sender,
+          source,
+          file: "/tmp/x.mp4",
+          encoder: { ...sender.encoder!, element },
+          output,
+        });
+        await new Pipeline(text).close();
+      }
     }
   }
+  await new Pipeline(senderDescription({ ...sender, source: "file", file: "/tmp/x.mp4", passthrough: true }))
+    .close();
 });

@@ -43,3 +43,34 @@ export async function canUseNamespaces(): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * Two namespaces joined by a veth pair, 10.<n>.<m>.1/24 and .2/24, each with a multicast route on its
+ * veth: a small LAN of the test's own. Nothing else is reachable from either side.
+ */
+export async function vethPair(): Promise<
+  {
+    a: Namespace & { address: string; iface: string };
+    b: Namespace & { address: string; iface: string };
+    [Symbol.asyncDispose](): Promise<void>;
+  }
+> {
+  const tag = crypto.randomUUID().slice(0, 6);
+  const subnet = `10.${200 + (parseInt(tag.slice(0, 2), 16) % 50)}.${parseInt(tag.slice(2, 4), 16)}`;
+  const [a, b] = [await loopbackNamespace(), await loopbackNamespace()];
+  const [ifA, ifB] = [`va${tag}`, `vb${tag}`];
+  await ip("link", "add", ifA, "netns", a.name, "type", "veth", "peer", "name", ifB, "netns", b.name);
+  for (const [ns, iface, host] of [[a, ifA, 1], [b, ifB, 2]] as const) {
+    await ip("netns", "exec", ns.name, "ip", "addr", "add", `${subnet}.${host}/24`, "dev", iface);
+    await ip("netns", "exec", ns.name, "ip", "link", "set", iface, "up");
+    await ip("netns", "exec", ns.name, "ip", "route", "add", "224.0.0.0/4", "dev", iface);
+  }
+  return {
+    a: Object.assign(a, { address: `${subnet}.1`, iface: ifA }),
+    b: Object.assign(b, { address: `${subnet}.2`, iface: ifB }),
+    async [Symbol.asyncDispose]() {
+      await a[Symbol.asyncDispose]();
+      await b[Symbol.asyncDispose]();
+    },
+  };
+}

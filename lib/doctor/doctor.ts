@@ -1,0 +1,170 @@
+/**
+ * `rov-server doctor` and `rov-client doctor`: the GStreamer found, every element the chosen mode needs
+ * (present or missing, and the package that provides it on each OS), and the codecs `auto` picks.
+ * Exit code 1 when the chosen mode cannot run.
+ */
+import { GstMissingError, gstreamerInfo } from "../ffi/gst.ts";
+import { hostOs } from "../ffi/library_path.ts";
+import { cameraElement } from "../media/source.ts";
+import { packageFor, packagesFor } from "../media/plugins.ts";
+import {
+  type Choice,
+  chooseDecoder,
+  chooseEncoder,
+  CodecError,
+  type Registry,
+} from "../media/codec_choice.ts";
+import { gstRegistry } from "../media/codec_probe.ts";
+import { displaySinks } from "../media/receiver.ts";
+import type { ServerOptions } from "../cli/server_options.ts";
+import type { ClientOptions } from "../cli/client_options.ts";
+
+/** The elements a server mode needs, besides its encoder. */
+export function serverElements(
+  options: Pick<ServerOptions, "source" | "transport" | "filePassthrough">,
+): string[] {
+  const source = options.source === "test"
+    ? ["videotestsrc", "compositor", "clockoverlay", "timeoverlay"]
+    : options.source === "webcam"
+    ? [cameraElement(hostOs(), 0).split(" ")[0], "decodebin", "videoscale", "videorate"]
+    : options.filePassthrough
+    ? ["filesrc", "parsebin", "h264parse", "clocksync"]
+    : ["filesrc", "decodebin", "videoscale", "videorate", "clocksync"];
+  const common = options.filePassthrough ? [] : ["queue", "videoconvert"];
+  const output = options.transport === "rtp" ? "udpsink" : "appsink";
+  return [...source, ...common, "rtph264pay", output];
+}
+
+/** The elements a client mode needs, besides its decoder and window sink. */
+export function clientElements(options: Pick<ClientOptions, "transport">): string[] {
+  const input = options.transport === "rtp" ? "udpsrc" : "appsrc";
+  return [input, "rtpjitterbuffer", "rtph264depay", "h264parse", "tee", "queue", "videoconvert", "appsink"];
+}
+
+export interface DoctorReport {
+  lines: string[];
+  ok: boolean;
+}
+
+/** One line per element: present or missing, and its packages. */
+export function elementLines(
+  elements: string[],
+  registry: Pick<Registry, "has">,
+): { lines: string[]; missing: string[] } {
+  const missing = elements.filter((e) => !registry.has(e));
+  const lines = elements.map((element) => {
+    const p = packagesFor(element);
+    const state = registry.has(element) ? "present" : "MISSING";
+    return `  ${element.padEnd(16)} ${
+      state.padEnd(8)
+    } Debian/Ubuntu: ${p.linux}; macOS: ${p.darwin}; Windows: ${p.windows}`;
+  });
+  return { lines, missing };
+}
+
+async function codecLine<N extends string>(
+  kind: string,
+  choose: () => Promise<Choice<N>>,
+): Promise<{ line: string; ok: boolean }> {
+  try {
+    const choice = await choose();
+    return { line: `  ${kind}: ${choice.name} (${choice.element})`, ok: true };
+  } catch (error) {
+    if (error instanceof CodecError) return { line: `  ${kind}: none — ${error.message}`, ok: false };
+    throw error;
+  }
+}
+
+/** The server's report for `options`, from `registry`. */
+export async function serverReport(
+  options: Pick<ServerOptions, "source" | "transport" | "filePassthrough" | "encoder">,
+  registry: Registry,
+): Promise<DoctorReport> {
+  const { lines, missing } = elementLines(serverElements(options), registry);
+  const out = [
+    `Mode: --source ${options.source} --transport ${options.transport}${
+      options.filePassthrough ? " --file-passthrough" : ""
+    }`,
+    "Elements:",
+    ...lines,
+    "Codec:",
+  ];
+  let codecOk = true;
+  if (options.filePassthrough) out.push("  encoder: none (passthrough)");
+  else {
+    const encoder = await codecLine("encoder", () => chooseEncoder(options.encoder, registry));
+    out.push(encoder.line);
+    codecOk = encoder.ok;
+  }
+  const ok = missing.length === 0 && codecOk;
+  out.push(
+    ok
+      ? "This mode can run."
+      : `This mode cannot run: ${
+        missing.length
+          ? `install ${missing.map((m) => `${m} (${packageFor(m, hostOs())})`).join(", ")}`
+          : "no encoder"
+      }.`,
+  );
+  return { lines: out, ok };
+}
+
+/** The client's report for `options`, from `registry`. */
+export async function clientReport(
+  options: Pick<ClientOptions, "transport" | "decoder" | "headless" | "sink">,
+  registry: Registry,
+): Promise<DoctorReport> {
+  const { lines, missing } = elementLines(clientElements(options), registry);
+  const out = [
+    `Mode: --transport ${options.transport ?? "webrtc"}${options.headless ? " --headless" : ""}`,
+    "Elements:",
+    ...lines,
+    "Codec and window:",
+  ];
+  const decoder = await codecLine("decoder", () => chooseDecoder(options.decoder, registry));
+  out.push(decoder.line);
+  let sinkOk = true;
+  if (!options.headless) {
+    const sink = options.sink ?? displaySinks(hostOs()).find((s) => registry.has(s));
+    sinkOk = sink !== undefined && registry.has(sink);
+    out.push(`  window: ${sinkOk ? sink : `none — install ${packageFor("ximagesink", hostOs())}`}`);
+  }
+  const ok = missing.length === 0 && decoder.ok && sinkOk;
+  out.push(
+    ok
+      ? "This mode can run."
+      : `This mode cannot run: ${
+        missing.length
+          ? `install ${missing.map((m) => `${m} (${packageFor(m, hostOs())})`).join(", ")}`
+          : "see above"
+      }.`,
+  );
+  return { lines: out, ok };
+}
+
+function header(): { lines: string[]; ok: boolean } {
+  try {
+    const info = gstreamerInfo();
+    return { lines: [`${info.version}, loaded from ${info.path}`], ok: true };
+  } catch (error) {
+    if (error instanceof GstMissingError) return { lines: [error.message], ok: false };
+    throw error;
+  }
+}
+
+async function run(report: (registry: Registry) => Promise<DoctorReport>): Promise<number> {
+  const head = header();
+  for (const line of head.lines) console.log(line);
+  if (!head.ok) return 1;
+  const result = await report(gstRegistry());
+  for (const line of result.lines) console.log(line);
+  return result.ok ? 0 : 1;
+}
+
+export function serverDoctor(options: ServerOptions): Promise<number> {
+  return run((registry) => serverReport(options, registry));
+}
+
+export function clientDoctor(options: ClientOptions): Promise<number> {
+  return run((registry) => clientReport(options, registry));
+}
