@@ -30,8 +30,8 @@ import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
 
 const PROGRAM = "rov-server";
-/** Timers this late mean RTP cannot be encrypted and sent as fast as it comes. */
-const OVERLOAD_LAG_MS = 50;
+/** Every timer this late for 100 ms: RTP cannot be encrypted and sent as fast as it comes. */
+const OVERLOAD_LAG_MS = 30;
 /** What the WebRTC path (werift, SRTP in JavaScript) carries without loss here: ~2,000 packets/s. */
 export const WEBRTC_MAX_KBPS = 20_000;
 const instanceId = crypto.randomUUID();
@@ -123,7 +123,7 @@ async function main(args: string[]): Promise<number> {
   const lag = new LoopLag();
   let sender: SenderPipeline | undefined;
   const fanout = new RtpFanout<Viewer>({
-    overloaded: () => lag.lagMs > OVERLOAD_LAG_MS,
+    overloaded: () => lag.sustainedLagMs > OVERLOAD_LAG_MS,
     onKeyFrameNeeded: () => sender?.requestKeyFrame(),
   });
   const startedAt = Date.now();

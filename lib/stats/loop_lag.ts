@@ -27,6 +27,15 @@ export class LoopLag {
     return Math.max(0, ...this.#recent);
   }
 
+  /**
+   * The least lateness over the last ~100 ms: high only when every recent timer ran late, i.e. the
+   * loop is saturated, not when one task (a DTLS handshake, a GC pause) held it once.
+   */
+  get sustainedLagMs(): number {
+    const last = this.#recent.slice(-5);
+    return last.length < 5 ? 0 : Math.min(...last);
+  }
+
   close(): void {
     clearInterval(this.#timer);
   }

@@ -1,0 +1,126 @@
+/** --file-passthrough end to end: an H.264 MP4 made here is sent as it is, over WebRTC and over RTP. */
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import {
+  freeUdpPort,
+  lastStatus,
+  runClient,
+  SERVER,
+  start,
+  startServer,
+  viewerArgs,
+} from "../support/processes.ts";
+
+/** Encodes `seconds` of 640x360@30 test video into an H.264 file (container from the extension). */
+async function makeVideo(path: string, seconds: number, codec: "h264" | "vp8" = "h264"): Promise<void> {
+  const mux = path.endsWith(".mp4") ? "mp4mux" : path.endsWith(".webm") ? "webmmux" : "mpegtsmux";
+  const encoder = codec === "h264"
+    ? "x264enc tune=zerolatency key-int-max=30 ! h264parse"
+    : "vp8enc deadline=1";
+  const out = await new Deno.Command("gst-launch-1.0", {
+    args: [
+      "-q",
+      ...`videotestsrc num-buffers=${
+        seconds * 30
+      } pattern=ball ! video/x-raw,width=640,height=360,framerate=30/1 ! ${encoder} ! ${mux} ! filesink location=${path}`
+        .split(" "),
+    ],
+    stderr: "piped",
+  }).output();
+  assert(out.success, new TextDecoder().decode(out.stderr));
+}
+
+async function status(url: string) {
+  return await (await fetch(`${url}/api/status`)).json();
+}
+
+Deno.test("passthrough over WebRTC: frames decode, the file loops, and no encoder runs", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await makeVideo(`${dir}/dive.mp4`, 2);
+    const server = await startServer(["--source", "file", "--file", `${dir}/dive.mp4`, "--file-passthrough"]);
+    try {
+      assertMatch(server.stderr.text, /passthrough \(no encoder\)/);
+      // 90 frames from a 60-frame file: it looped.
+      const client = await runClient(viewerArgs(server, "--frames", "90"));
+      assertEquals(client.code, 0, client.stderr);
+      const last = lastStatus(client.stdout);
+      assert(last.frames >= 90, client.stdout);
+      assertEquals(last.size, "640x360");
+      const api = await status(server.url);
+      assertEquals([api.passthrough, api.encoder, api.bitrateKbps], [true, null, null]);
+    } finally {
+      assertEquals(await server.stop(), 0, server.stderr.text);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("passthrough over RTP from an MPEG-TS file", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await makeVideo(`${dir}/dive.ts`, 2);
+    const port = String(freeUdpPort());
+    const server = await startServer([
+      "--source",
+      "file",
+      "--file",
+      `${dir}/dive.ts`,
+      "--file-passthrough",
+      "--transport",
+      "rtp",
+      "--rtp-host",
+      "127.0.0.1",
+      "--rtp-port",
+      port,
+    ]);
+    try {
+      const client = await runClient([
+        "--transport",
+        "rtp",
+        "--rtp-host",
+        "127.0.0.1",
+        "--rtp-port",
+        port,
+        "--headless",
+        "--frames",
+        "45",
+      ]);
+      assertEquals(client.code, 0, client.stderr);
+      assert(lastStatus(client.stdout).frames >= 45, client.stdout);
+      assertEquals((await status(server.url)).encoder, null);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("passthrough of a file that is not H.264 says so in one line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await makeVideo(`${dir}/dive.webm`, 1, "vp8");
+    const server = start(SERVER, [
+      "--source",
+      "file",
+      "--file",
+      `${dir}/dive.webm`,
+      "--file-passthrough",
+      "--host",
+      "127.0.0.1",
+      "--signal-port",
+      "0",
+      "--no-discovery",
+    ]);
+    const code = (await server.child.status).code;
+    await Promise.all([server.stdout.done, server.stderr.done]);
+    assertEquals(code, 1);
+    assertMatch(
+      server.stderr.text,
+      /^rov-server: Cannot send file .*dive\.webm without re-encoding: its video is not H\.264 \(drop --file-passthrough\)\n$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
