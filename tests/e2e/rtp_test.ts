@@ -90,6 +90,7 @@ Deno.test("RTP multicast between two network namespaces: the client finds the gr
 
 Deno.test("ffmpeg decodes the RTP stream from /stream.sdp", async () => {
   const port = freeUdpPort();
+  const dir = await Deno.makeTempDir();
   const server = await startServer([
     "--transport",
     "rtp",
@@ -97,8 +98,9 @@ Deno.test("ffmpeg decodes the RTP stream from /stream.sdp", async () => {
     "127.0.0.1",
     "--rtp-port",
     String(port),
+    "--sdp-file",
+    `${dir}/written.sdp`,
   ]);
-  const dir = await Deno.makeTempDir();
   try {
     const response = await fetch(`${server.url}/stream.sdp`);
     assertEquals(response.headers.get("content-type"), "application/sdp");
