@@ -20,10 +20,14 @@ import { broadcastTargets } from "./lib/discovery/broadcast.ts";
 import { rtpSequence, SequenceTracker } from "./lib/stats/sequence_tracker.ts";
 import { formatStatus, StreamStats } from "./lib/stats/stream_stats.ts";
 import { log, setLogLevel } from "./lib/log.ts";
+import { readStamp, STAMP_HEIGHT, unwrapStamp } from "./lib/stats/pixel_stamp.ts";
+import { JsonLines } from "./lib/stats/json_lines.ts";
 import { versionText } from "./lib/version.ts";
 
 const PROGRAM = "rov-client";
 const QUIT_KEYS = new Set(["q", "Q", "Escape"]);
+/** Bytes of each decoded frame copied for the pixel stamp: its rows at the widest frame (8K). */
+const MAX_WIDTH = 7680;
 /** With no packet for this long the server is taken as gone (it sends ~30+ packets a second). */
 const SILENCE_MS = 4000;
 
@@ -119,6 +123,7 @@ async function main(args: string[]): Promise<number> {
   let session: ReceiverSession | undefined;
   let receiver: ReceiverPipeline | undefined;
   let lastPacket = 0;
+  const records = options.statsJson ? await JsonLines.create(options.statsJson) : undefined;
   const status = setInterval(() => {
     console.log(formatStatus(stats.snapshot(), [decoder.element]));
     if (lastPacket > 0 && performance.now() - lastPacket > SILENCE_MS) {
@@ -141,8 +146,22 @@ async function main(args: string[]): Promise<number> {
           sink,
         },
         {
+          frameBytes: STAMP_HEIGHT * MAX_WIDTH,
           onFrame: (frame) => {
             stats.frame(frame.width, frame.height);
+            const now = Date.now();
+            const stamp = frame.data && frame.width
+              ? readStamp(frame.data, (frame.width + 3) & ~3)
+              : undefined;
+            const latencyMs = stamp === undefined ? undefined : now - unwrapStamp(stamp, now);
+            if (latencyMs !== undefined) stats.latency(latencyMs);
+            records?.write({
+              frame: stats.frames,
+              at: now,
+              width: frame.width,
+              height: frame.height,
+              latencyMs,
+            });
             if (!firstFrameLogged) {
               firstFrameLogged = true;
               log.info(
@@ -181,6 +200,7 @@ async function main(args: string[]): Promise<number> {
     signal.dispose();
     await session?.close();
     await receiver?.close();
+    await records?.close();
     if (stats.frames > 0) console.log(formatStatus(stats.snapshot(), [decoder.element, "done"]));
   }
 }

@@ -37,6 +37,8 @@ export interface ClientOptions {
   rtpPort: number;
   rtpInterface?: string;
   doctor: boolean;
+  /** Write one JSON record per decoded frame here. */
+  statsJson?: string;
   verbose: boolean;
   help: boolean;
   version: boolean;
@@ -76,6 +78,8 @@ RTP transport (a server started with --transport rtp; --auto learns all of this 
   --rtp-interface NAME       network interface to join the multicast group on
 
 Other
+  --stats-json FILE          one JSON line per decoded frame: time, size, and capture → decoded latency
+                             when the server runs --source stamp (clocks of both machines must agree)
   --verbose                  log GStreamer pipelines and connection details
   --help                     this text
   --version                  version and build information
@@ -112,6 +116,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
         "rtp-host": { type: "string" },
         "rtp-port": { type: "string" },
         "rtp-interface": { type: "string" },
+        "stats-json": { type: "string" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
@@ -173,6 +178,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
     rtpPort: intOption("rtp-port", str("rtp-port"), 1, 65535) ?? 5004,
     rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
     doctor,
+    statsJson: str("stats-json"),
     verbose: values.verbose === true,
     help,
     version,

@@ -46,7 +46,8 @@ Usage: rov-server [options]
        rov-server doctor [options]   what this machine can run, and what to install
 
 Source
-  --source webcam|file|test  what to stream (default webcam)
+  --source webcam|file|test|stamp  what to stream (default webcam); stamp: a measuring pattern with
+                             each frame's capture time in its pixels (rov-client shows the latency)
   --device N                 camera index: /dev/videoN on Linux, device index on Windows/macOS (default 0)
   --file PATH                video file for --source file (any container GStreamer decodes)
   --no-loop                  stop at the end of the file instead of looping
@@ -137,7 +138,8 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     }
   }
   const filePassthrough = values["file-passthrough"] === true;
-  const source = choiceOption("source", str("source"), ["webcam", "file", "test"] as const) ?? "webcam";
+  const source = choiceOption("source", str("source"), ["webcam", "file", "test", "stamp"] as const) ??
+    "webcam";
   const file = str("file");
   if (source === "file" && !file) throw new CliError("--source file needs --file PATH");
   if (file !== undefined && source !== "file") throw new CliError("--file is only used with --source file");

@@ -16,6 +16,8 @@ export interface Sample {
 export interface PullOptions {
   /** Copy each buffer's bytes into `Sample.data` (RTP packets); false for frame counting. */
   copy?: boolean;
+  /** Copy only the first this many bytes (e.g. the top rows of a frame); implies copy. */
+  copyBytes?: number;
   signal?: AbortSignal;
 }
 
@@ -53,7 +55,7 @@ export class AppSink {
         let sample = await this.#pending;
         this.#pending = undefined;
         while (sample !== null) {
-          const out = this.#read(sample, options.copy ?? false);
+          const out = this.#read(sample, options.copyBytes ?? (options.copy ? Infinity : 0));
           gstreamer().gst.gst_mini_object_unref(sample);
           yield out;
           if (this.#handle === null) return;
@@ -65,17 +67,17 @@ export class AppSink {
     }
   }
 
-  #read(sample: Deno.PointerObject, copy: boolean): Sample {
+  #read(sample: Deno.PointerObject, copy: number): Sample {
     const { gst } = gstreamer();
     const out: Sample = {};
     const buffer = gst.gst_sample_get_buffer(sample);
     if (buffer !== null) {
       const pts = new Deno.UnsafePointerView(buffer).getBigUint64(BUFFER_PTS);
       if (pts !== CLOCK_TIME_NONE) out.pts = pts;
-      if (copy && gst.gst_buffer_map(buffer, this.#map, 1 /* GST_MAP_READ */)) {
+      if (copy > 0 && gst.gst_buffer_map(buffer, this.#map, 1 /* GST_MAP_READ */)) {
         const view = new DataView(this.#map.buffer);
         const data = Deno.UnsafePointer.create(view.getBigUint64(MAP_DATA, true));
-        const size = Number(view.getBigUint64(MAP_SIZE, true));
+        const size = Math.min(copy, Number(view.getBigUint64(MAP_SIZE, true)));
         out.data = new Uint8Array(size);
         if (data !== null && size > 0) new Deno.UnsafePointerView(data).copyInto(out.data);
         gst.gst_buffer_unmap(buffer, this.#map);

@@ -13,8 +13,10 @@ import { hostOs } from "../ffi/library_path.ts";
 import { log } from "../log.ts";
 
 export interface ReceiverHandlers {
-  /** Each decoded frame (size and timestamp; no pixels). */
+  /** Each decoded frame (size and timestamp, and its first `frameBytes` bytes when asked). */
   onFrame: (frame: Sample) => void;
+  /** How many bytes of each decoded frame to copy into `frame.data` (default none). */
+  frameBytes?: number;
   /** A key pressed in the video window ("q", "Escape", ...). */
   onKey?: (key: string) => void;
   /** The decoder reported damage: ask the sender for a keyframe. */
@@ -46,7 +48,8 @@ export class ReceiverPipeline {
     });
     this.#pipeline.play();
     this.#tap = (async () => {
-      for await (const frame of frames.pull()) handlers.onFrame(frame);
+      // The top rows of each frame: enough to read a pixel stamp, never the whole picture.
+      for await (const frame of frames.pull({ copyBytes: handlers.frameBytes ?? 0 })) handlers.onFrame(frame);
     })();
   }
 

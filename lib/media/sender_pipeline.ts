@@ -9,6 +9,7 @@ import { SENDER_APPSINK, senderDescription, type SenderOptions } from "./sender.
 import { asMediaError, launch } from "./launch.ts";
 import { describeMediaError, MediaError } from "./media_error.ts";
 import { KeyFrameLimiter } from "./key_frame_limiter.ts";
+import { STAMP_APPSRC, StampSource } from "./stamp_source.ts";
 import { log } from "../log.ts";
 
 export interface SenderHandlers {
@@ -34,6 +35,7 @@ export class SenderPipeline {
   #pump: Promise<void>;
   #closed = false;
   #handlers: SenderHandlers;
+  #stamps: StampSource | undefined;
   packets = 0;
   bytes = 0;
 
@@ -50,6 +52,13 @@ export class SenderPipeline {
     this.#keyFrames = new KeyFrameLimiter(() => {
       if (!this.#closed) this.#payloader.requestKeyFrame();
     });
+    if (options.source === "stamp" && !options.passthrough) {
+      this.#stamps = new StampSource(
+        pipeline.appSrc(STAMP_APPSRC),
+        options.width || 1280,
+        options.height || 720,
+      );
+    }
     // With a UDP output GStreamer sends by itself; JavaScript only watches.
     this.#pump = options.output.kind === "appsink"
       ? this.#forward(pipeline.appSink(SENDER_APPSINK), firstPacket)
@@ -108,6 +117,7 @@ export class SenderPipeline {
         () => started.resolve(),
       );
       pipeline.play();
+      sender.#stamps?.start(options.fps);
       await started.promise.finally(() => clearTimeout(timer));
       sender.#handlers = handlers;
       return sender;
@@ -130,6 +140,7 @@ export class SenderPipeline {
     if (this.#closed) return;
     this.#closed = true;
     this.#keyFrames.close();
+    this.#stamps?.stop();
     await this.#pipeline.close();
     await this.#pump;
   }

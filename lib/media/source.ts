@@ -1,7 +1,7 @@
 /** Pipeline descriptions of video sources: camera, file, test pattern. Pure functions. */
 import type { HostOs } from "../ffi/library_path.ts";
 
-export type SourceKind = "webcam" | "file" | "test";
+export type SourceKind = "webcam" | "file" | "test" | "stamp";
 
 export interface SourceOptions {
   source: SourceKind;
@@ -64,6 +64,10 @@ export function sourceDescription(options: SourceOptions): string {
         `! timeoverlay halignment=right font-desc="Sans 24" shaded-background=true`,
       ].join(" ");
     }
+    case "stamp":
+      // Frames come from JavaScript with their capture time in the pixels (see StampSource).
+      return `appsrc name=frames is-live=true do-timestamp=true format=time ` +
+        `caps="${rawCaps(options.width || 1280, options.height || 720, options.fps)}"`;
     case "webcam":
       // decodebin takes MJPEG or raw from the camera; videorate/videoscale meet the requested caps.
       return [

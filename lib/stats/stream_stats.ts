@@ -1,4 +1,5 @@
 /** The client's running figures, and the status line printed each second. */
+import { percentile } from "./percentiles.ts";
 
 export interface StatusSnapshot {
   /** False when packets are not seen by JavaScript (RTP transport): no bitrate or loss figures. */
@@ -10,6 +11,9 @@ export interface StatusSnapshot {
   width?: number;
   height?: number;
   frames: number;
+  /** Capture → decoded latency over the window, when frames carry pixel stamps. */
+  latencyP50?: number;
+  latencyP95?: number;
 }
 
 export class StreamStats {
@@ -19,6 +23,7 @@ export class StreamStats {
   #windowBytes = 0;
   #windowPackets = 0;
   #windowLost = 0;
+  #windowLatency: number[] = [];
   frames = 0;
   bytes = 0;
   packets = 0;
@@ -45,6 +50,11 @@ export class StreamStats {
     if (height !== undefined) this.height = height;
   }
 
+  /** One frame's capture → decoded latency in ms. */
+  latency(ms: number): void {
+    this.#windowLatency.push(ms);
+  }
+
   /** Figures since the last snapshot, then starts a new window. */
   snapshot(): StatusSnapshot {
     const now = this.#now();
@@ -59,7 +69,10 @@ export class StreamStats {
       width: this.width,
       height: this.height,
       frames: this.frames,
+      latencyP50: percentile(this.#windowLatency, 50),
+      latencyP95: percentile(this.#windowLatency, 95),
     };
+    this.#windowLatency = [];
     this.#windowStart = now;
     this.#windowFrames =
       this.#windowBytes =
@@ -80,6 +93,9 @@ export function formatStatus(snap: StatusSnapshot, extra: string[] = []): string
     `fps ${snap.fps.toFixed(1)}`,
     ...network,
     size,
+    ...(snap.latencyP50 === undefined
+      ? []
+      : [`latency p50 ${snap.latencyP50.toFixed(1)} ms p95 ${snap.latencyP95!.toFixed(1)} ms`]),
     `frames ${snap.frames}`,
     ...extra,
   ].join(" | ");
