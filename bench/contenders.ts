@@ -1,0 +1,172 @@
+/**
+ * The latency benchmark's contenders. Each runs one stream at a given size for a while and returns
+ * per-frame capture → decoded latencies read from pixel stamps, CPU per process and time to first frame.
+ */
+import { CLIENT, freeUdpPort, start, startServer } from "../tests/support/processes.ts";
+import { percentile } from "../lib/stats/percentiles.ts";
+
+export interface Setting {
+  width: number;
+  height: number;
+  fps: number;
+  bitrateKbps: number;
+  seconds: number;
+}
+
+export interface Result {
+  name: string;
+  latencies: number[];
+  /** CPU % of one core per process, by role. */
+  cpu: Record<string, number>;
+  firstFrameMs?: number;
+  note?: string;
+}
+
+async function cpuSeconds(pid: number): Promise<number> {
+  try {
+    const fields = (await Deno.readTextFile(`/proc/${pid}/stat`)).split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Measures the CPU of `pids` while `work` runs: sampled every 250 ms, so a process that exits at the
+ * end still counts (its last sample is used).
+ */
+export async function withCpu<T>(
+  pids: Record<string, number>,
+  work: () => Promise<T>,
+): Promise<{ value: T; cpu: Record<string, number> }> {
+  const first: Record<string, { cpu: number; at: number }> = {};
+  const last: Record<string, { cpu: number; at: number }> = {};
+  const sample = async () => {
+    for (const [k, pid] of Object.entries(pids)) {
+      const cpu = await cpuSeconds(pid);
+      if (Number.isNaN(cpu)) continue;
+      const point = { cpu, at: performance.now() };
+      first[k] ??= point;
+      last[k] = point;
+    }
+  };
+  await sample();
+  const timer = setInterval(() => void sample(), 250);
+  try {
+    const value = await work();
+    const cpu: Record<string, number> = {};
+    for (const k of Object.keys(pids)) {
+      const seconds = ((last[k]?.at ?? 0) - (first[k]?.at ?? 0)) / 1000;
+      cpu[k] = seconds > 0 ? (last[k].cpu - first[k].cpu) / seconds * 100 : NaN;
+    }
+    return { value, cpu };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function latencies(path: string): Promise<number[]> {
+  const text = await Deno.readTextFile(path).catch(() => "");
+  return text.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l).latencyMs).filter((
+    v,
+  ): v is number => typeof v === "number");
+}
+
+/** rov-server --source stamp → rov-client over WebRTC (transport "webrtc") or RTP. */
+export async function rovStream(transport: "webrtc" | "rtp", s: Setting): Promise<Result> {
+  const dir = await Deno.makeTempDir();
+  const port = String(freeUdpPort());
+  const rtp = transport === "rtp"
+    ? ["--transport", "rtp", "--rtp-host", "127.0.0.1", "--rtp-port", port]
+    : [];
+  const server = await startServer([
+    "--source",
+    "stamp",
+    "--width",
+    String(s.width),
+    "--height",
+    String(s.height),
+    "--fps",
+    String(s.fps),
+    "--bitrate",
+    String(s.bitrateKbps),
+    ...rtp,
+  ]);
+  try {
+    const where = transport === "rtp"
+      ? ["--transport", "rtp", "--rtp-host", "127.0.0.1", "--rtp-port", port]
+      : [
+        "--auto",
+        "--discovery-port",
+        String(server.discoveryPort),
+        "--discovery-address",
+        "127.255.255.255",
+      ];
+    const t0 = performance.now();
+    const client = start(CLIENT, [
+      ...where,
+      "--headless",
+      "--duration",
+      String(s.seconds),
+      "--stats-json",
+      `${dir}/frames.jsonl`,
+    ]);
+    const first = client.stderr.wait(/First frame/, 30_000).then(() => performance.now() - t0);
+    const { cpu } = await withCpu({ server: server.child.pid, client: client.child.pid }, async () => {
+      await first;
+      await client.child.status;
+    });
+    await Promise.all([client.stdout.done, client.stderr.done]);
+    return {
+      name: transport === "rtp" ? "(b) rov-stream RTP" : "(a) rov-stream WebRTC",
+      latencies: await latencies(`${dir}/frames.jsonl`),
+      cpu,
+      firstFrameMs: await first,
+    };
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+/** The native baseline: the same pipelines in one process, RTP over loopback UDP, no werift, no signalling. */
+export async function baseline(s: Setting): Promise<Result> {
+  const dir = await Deno.makeTempDir();
+  const script = new URL("baseline_pipeline.ts", import.meta.url).pathname;
+  const t0 = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      script,
+      String(s.width),
+      String(s.height),
+      String(s.fps),
+      String(s.bitrateKbps),
+      String(s.seconds),
+      `${dir}/frames.jsonl`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    env: { DENO_NO_UPDATE_CHECK: "1" },
+  }).spawn();
+  const { value: output, cpu } = await withCpu({ "sender+receiver": child.pid }, () => child.output());
+  const firstLine = new TextDecoder().decode(output.stderr).match(/first frame after (\d+)/);
+  const values = await latencies(`${dir}/frames.jsonl`);
+  await Deno.remove(dir, { recursive: true });
+  return {
+    name: "(c) native GStreamer baseline",
+    latencies: values,
+    cpu,
+    firstFrameMs: firstLine ? Number(firstLine[1]) : performance.now() - t0,
+  };
+}
+
+export function summary(r: Result): { p50?: number; p95?: number; p99?: number; n: number } {
+  return {
+    p50: percentile(r.latencies, 50),
+    p95: percentile(r.latencies, 95),
+    p99: percentile(r.latencies, 99),
+    n: r.latencies.length,
+  };
+}
