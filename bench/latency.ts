@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { baseline, type Result, rovStream, type Setting, summary, withCpu } from "./contenders.ts";
 import { gstreamerInfo } from "../lib/ffi/gst.ts";
+import { chromiumViewer } from "./chromium.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -77,7 +78,21 @@ for (const s of sizes) {
     );
     results.push(r);
   }
-  results.push({ name: "(e) Chromium over WHEP", latencies: [], cpu: {}, note: "not measured yet" });
+  console.error(`[${label}] (e) Chromium over WHEP: running for ${s.seconds} s ...`);
+  const browser = await chromiumViewer(s).catch((
+    e,
+  ) => ({
+    name: "(e) Chromium over WHEP",
+    latencies: [],
+    cpu: {},
+    note: String(e).split("\n")[0],
+  } as Result));
+  console.error(
+    `[${label}] (e) Chromium over WHEP: p50 ${fmt(summary(browser).p50)} ms${
+      browser.note ? ` (${browser.note})` : ""
+    }`,
+  );
+  results.push(browser);
   const base = summary(results[0]);
   lines.push(
     `### ${label}`,

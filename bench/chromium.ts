@@ -1,0 +1,94 @@
+/**
+ * Contender (e): Chromium (Debian `chromium`, driven by npm playwright-core) watches rov-server over
+ * WHEP and reads each frame's pixel stamp with requestVideoFrameCallback and a canvas.
+ */
+import { chromium } from "playwright-core";
+import type { Result, Setting } from "./contenders.ts";
+import { withCpu } from "./contenders.ts";
+import { startServer } from "../tests/support/processes.ts";
+
+const PAGE = new URL("whep_viewer.html", import.meta.url);
+
+/** Chromium flags for a closed network: nothing contacted but loopback, WebRTC allowed on loopback. */
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--allow-loopback-in-peer-connection",
+  "--disable-features=WebRtcHideLocalIpsWithMdns",
+];
+
+export async function chromiumViewer(s: Setting): Promise<Result> {
+  const server = await startServer([
+    "--source",
+    "stamp",
+    "--width",
+    String(s.width),
+    "--height",
+    String(s.height),
+    "--fps",
+    String(s.fps),
+    "--bitrate",
+    String(s.bitrateKbps),
+  ]);
+  const page = await Deno.readTextFile(PAGE);
+  // The page is served from loopback (a secure context) by this process.
+  const http = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response(page, { headers: { "content-type": "text/html" } }),
+  );
+  const profile = await Deno.makeTempDir();
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+  try {
+    await browser.grantPermissions(["camera", "microphone"]);
+    const tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${http.addr.port}/`);
+    const { value, cpu } = await withCpu({ server: server.child.pid }, async () => {
+      await tab.evaluate(
+        (url) => (globalThis as unknown as { start(u: string): Promise<void> }).start(url),
+        `${server.url}/whep`,
+      );
+      // Measure for the set time once frames flow; say why if they never do.
+      const flowing = await tab.waitForFunction(
+        () => (globalThis as unknown as { samples: unknown[] }).samples.length > 0,
+        undefined,
+        { timeout: 15_000 },
+      ).then(() => true, () => false);
+      if (!flowing) {
+        const state = await tab.evaluate(() =>
+          (globalThis as unknown as { pc?: { connectionState: string } }).pc?.connectionState
+        );
+        throw new Error(`Chromium received no frames in 15 s (connection ${state})`);
+      }
+      await new Promise((r) => setTimeout(r, s.seconds * 1000));
+      return await tab.evaluate(() => {
+        const w = globalThis as unknown as { samples: (number | null)[]; firstFrameMs?: number };
+        return { samples: w.samples, firstFrameMs: w.firstFrameMs };
+      });
+    });
+    const latencies = value.samples.filter((v): v is number => typeof v === "number");
+    return {
+      name: "(e) Chromium over WHEP",
+      latencies,
+      cpu,
+      firstFrameMs: value.firstFrameMs,
+      note: latencies.length < value.samples.length / 2
+        ? `stamps read on ${latencies.length} of ${value.samples.length} frames`
+        : undefined,
+    };
+  } finally {
+    await browser.close();
+    await http.shutdown();
+    await server.stop();
+    await Deno.remove(profile, { recursive: true });
+  }
+}

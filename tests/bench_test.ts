@@ -1,0 +1,36 @@
+/** `deno task bench --quick` runs to the end here and reports every contender with real figures. */
+import { assert, assertEquals, assertMatch } from "./support/assert.ts";
+
+Deno.test("the quick latency benchmark measures every contender and writes its report", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".md" });
+  try {
+    const run = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../bench/latency.ts", import.meta.url).pathname, "--quick", "--out", out],
+      stdout: "piped",
+      stderr: "piped",
+      env: { DENO_NO_UPDATE_CHECK: "1", NO_COLOR: "1" },
+      signal: AbortSignal.timeout(240_000),
+    }).output();
+    const progress = new TextDecoder().decode(run.stderr);
+    assertEquals(run.code, 0, progress);
+    assertMatch(progress, /\(a\) rov-stream WebRTC: running/, "progress is shown");
+    const report = await Deno.readTextFile(out);
+    for (
+      const name of [
+        "(c) native GStreamer baseline",
+        "(a) rov-stream WebRTC",
+        "(b) rov-stream RTP",
+        "(d) aiortc",
+        "(e) Chromium over WHEP",
+      ]
+    ) {
+      const row = report.split("\n").find((line) => line.startsWith(`| ${name}`));
+      assert(row, `a row for ${name}`);
+      const p50 = Number(row.split("|")[2]);
+      assert(p50 > 0 && p50 < 1000, `${name} measured a p50 (${row})`);
+    }
+    assertMatch(report, /## Budgets/);
+  } finally {
+    await Deno.remove(out);
+  }
+});
