@@ -22,19 +22,31 @@ export class StampSource {
     this.#frame.fill(128, width * height); // neutral chroma
   }
 
-  /** Pushes one frame now, stamped with the current wall-clock time. */
-  pushFrame(): void {
-    const { width, height } = { width: this.#width, height: this.#height };
-    const y = this.#frame;
-    // A moving diagonal gradient below the stamp: real motion for the encoder, cheap to draw.
-    const shift = (this.#count++ * 4) % 256;
-    for (let row = STAMP_HEIGHT; row < height; row += 2) {
-      const base = row * width;
-      for (let col = 0; col < width; col += 8) y.fill((col + row + shift) & 0xff, base + col, base + col + 8);
-      y.copyWithin(base + width, base, base + width);
+  /** Draws row `row` of the moving pattern: diagonal stripes that depend on the frame count. */
+  #drawRow(row: number, phase: number): void {
+    const base = row * this.#width;
+    for (let col = 0; col < this.#width; col += 16) {
+      this.#frame.fill((col + row * 3 + phase) & 0xff, base + col, base + Math.min(this.#width, col + 16));
     }
-    writeStamp(y, width, Date.now() % 2 ** 32);
-    this.source.push(y.slice());
+  }
+
+  /**
+   * Pushes one frame now, stamped with the current wall-clock time. Cheap (well under 1 ms at 1080p),
+   * since it runs on the event loop that also forwards RTP: the picture scrolls up 4 rows with one
+   * native memmove, only the 4 new rows are drawn, and the stamp is written.
+   */
+  pushFrame(): void {
+    const width = this.#width;
+    const top = STAMP_HEIGHT * width;
+    const end = this.#height * width;
+    const phase = this.#count++ * 4;
+    if (this.#count === 1) for (let row = STAMP_HEIGHT; row < this.#height; row++) this.#drawRow(row, 0);
+    else {
+      this.#frame.copyWithin(top, top + 4 * width, end);
+      for (let row = this.#height - 4; row < this.#height; row++) this.#drawRow(row, phase);
+    }
+    writeStamp(this.#frame, width, Date.now() % 2 ** 32);
+    this.source.push(this.#frame); // copied into a GStreamer buffer
   }
 
   /** Pushes a frame every 1/fps s until stopped. */
