@@ -40,7 +40,7 @@ export class StampSource {
     const top = STAMP_HEIGHT * width;
     const end = this.#height * width;
     const phase = this.#count++ * 4;
-    if (this.#count === 1) for (let row = STAMP_HEIGHT; row < this.#height; row++) this.#drawRow(row, 0);
+    if (this.#count === 1) { for (let row = STAMP_HEIGHT; row < this.#height; row++) this.#drawRow(row, 0); }
     else {
       this.#frame.copyWithin(top, top + 4 * width, end);
       for (let row = this.#height - 4; row < this.#height; row++) this.#drawRow(row, phase);
