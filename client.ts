@@ -22,6 +22,8 @@ import { formatStatus, StreamStats } from "./lib/stats/stream_stats.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { readStamp, STAMP_HEIGHT, unwrapStamp } from "./lib/stats/pixel_stamp.ts";
 import { JsonLines } from "./lib/stats/json_lines.ts";
+import { startsKeyFrame } from "./lib/webrtc/h264_rtp.ts";
+import { wallClockMs } from "./lib/wall_clock.ts";
 import { versionText } from "./lib/version.ts";
 
 const PROGRAM = "rov-client";
@@ -124,8 +126,16 @@ async function main(args: string[]): Promise<number> {
   let receiver: ReceiverPipeline | undefined;
   let lastPacket = 0;
   const records = options.statsJson ? await JsonLines.create(options.statsJson) : undefined;
+  let frameHasKey = false;
   const status = setInterval(() => {
-    console.log(formatStatus(stats.snapshot(), [decoder.element]));
+    const snap = stats.snapshot();
+    console.log(formatStatus(snap, [decoder.element]));
+    const measured = snap.latencyP50 !== undefined
+      ? [snap.latencyP50, snap.latencyP95!]
+      : snap.builtInP50 !== undefined
+      ? [snap.builtInP50, snap.builtInP95!]
+      : undefined;
+    if (measured) session?.reportLatency(measured[0], measured[1]);
     if (lastPacket > 0 && performance.now() - lastPacket > SILENCE_MS) {
       done.reject(new Error(`rov-server stopped sending video (nothing for ${SILENCE_MS / 1000} s)`));
     }
@@ -149,7 +159,9 @@ async function main(args: string[]): Promise<number> {
           frameBytes: STAMP_HEIGHT * MAX_WIDTH,
           onFrame: (frame) => {
             stats.frame(frame.width, frame.height);
-            const now = Date.now();
+            const now = wallClockMs();
+            const builtInMs = session?.captureTimes.latency(frame.pts, now);
+            if (builtInMs !== undefined) stats.builtIn(builtInMs);
             const stamp = frame.data && frame.width
               ? readStamp(frame.data, (frame.width + 3) & ~3)
               : undefined;
@@ -161,6 +173,7 @@ async function main(args: string[]): Promise<number> {
               width: frame.width,
               height: frame.height,
               latencyMs,
+              builtInMs,
             });
             if (!firstFrameLogged) {
               firstFrameLogged = true;
@@ -183,6 +196,13 @@ async function main(args: string[]): Promise<number> {
         session = await connect(source.offerUrl, options, stop.signal, {
           onPacket: (packet) => {
             lastPacket = performance.now();
+            frameHasKey ||= startsKeyFrame(packet);
+            if (packet[1] & 0x80) { // the last packet of a frame
+              if (frameHasKey) {
+                session?.captureTimes.keyFrame(new DataView(packet.buffer, packet.byteOffset).getUint32(4));
+              }
+              frameHasKey = false;
+            }
             const lost = sequence.push(rtpSequence(packet));
             stats.packet(packet.byteLength, lost);
             if (lost > 0) session?.requestKeyFrame();

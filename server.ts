@@ -213,6 +213,7 @@ async function main(args: string[]): Promise<number> {
           packetsDropped: v.packetsDropped,
           keyFramesRequested: v.keyFramesRequested,
           paused: fanout.isPaused(v.id),
+          latency: v.latency,
           connectedForS: Math.round((Date.now() - v.createdAt) / 1000),
         })),
       };
@@ -230,7 +231,17 @@ async function main(args: string[]): Promise<number> {
       passthrough: options.filePassthrough,
       output,
     }, {
-      onPacket: (packet) => fanout.push(packet),
+      onPacket: (packet, pts) => {
+        fanout.push(packet);
+        // The end of a frame: tell viewers when it was captured, for their built-in latency figure.
+        if (packet[1] & 0x80 && pts !== undefined && fanout.viewers.length > 0) {
+          const capture = sender?.captureWallMs(pts);
+          const rtp = new DataView(packet.buffer, packet.byteOffset).getUint32(4);
+          if (capture !== undefined) {
+            for (const viewer of fanout.viewers) viewer.sendCaptureTime(rtp, capture);
+          }
+        }
+      },
       onError: (error) => failure.reject(error),
       onEnd: () => {
         log.info("End of file: stopping (without --no-loop the file loops)");

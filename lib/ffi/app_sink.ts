@@ -6,8 +6,10 @@ import { elementByName } from "./element.ts";
 export interface Sample {
   /** A copy of the buffer's bytes, when the loop was asked to copy. */
   data?: Uint8Array<ArrayBuffer>;
-  /** Presentation time in nanoseconds (pipeline running time), when the buffer has one. */
+  /** Presentation time in nanoseconds (stream time of its segment), when the buffer has one. */
   pts?: bigint;
+  /** The same as pipeline running time (what the clock says at capture), when it maps. */
+  runningTime?: bigint;
   /** Frame size from the sample's caps, for raw video. */
   width?: number;
   height?: number;
@@ -73,7 +75,15 @@ export class AppSink {
     const buffer = gst.gst_sample_get_buffer(sample);
     if (buffer !== null) {
       const pts = new Deno.UnsafePointerView(buffer).getBigUint64(BUFFER_PTS);
-      if (pts !== CLOCK_TIME_NONE) out.pts = pts;
+      if (pts !== CLOCK_TIME_NONE) {
+        out.pts = pts;
+        // Encoders shift timestamps (x264enc by 1000 h) inside a matching segment: map through it.
+        const segment = gst.gst_sample_get_segment(sample);
+        const running = segment === null
+          ? CLOCK_TIME_NONE
+          : gst.gst_segment_to_running_time(segment, 3, /* TIME */ pts);
+        if (running !== CLOCK_TIME_NONE) out.runningTime = running;
+      }
       if (copy > 0 && gst.gst_buffer_map(buffer, this.#map, 1 /* GST_MAP_READ */)) {
         const view = new DataView(this.#map.buffer);
         const data = Deno.UnsafePointer.create(view.getBigUint64(MAP_DATA, true));

@@ -93,6 +93,19 @@ export class Pipeline {
     this.#setState("playing");
   }
 
+  /**
+   * The pipeline's running time now, in ns (clock time − base time): the time base of buffer
+   * timestamps. Undefined before the pipeline has a clock (not yet playing).
+   */
+  runningTime(): bigint | undefined {
+    const { gst } = gstreamer();
+    const clock = gst.gst_element_get_clock(this.#live());
+    if (clock === null) return undefined;
+    const now = gst.gst_clock_get_time(clock);
+    gst.gst_object_unref(clock);
+    return now - gst.gst_element_get_base_time(this.#live());
+  }
+
   /** Seeks back to the start (flushing, to a keyframe): how a file source loops. */
   seekToStart(): boolean {
     const FORMAT_TIME = 3;

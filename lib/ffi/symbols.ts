@@ -151,6 +151,20 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "pointer", // GstCaps * (transfer none)
   },
+  gst_sample_get_segment: {
+    parameters: [
+      "pointer", // GstSample *sample
+    ],
+    result: "pointer", // GstSegment * (transfer none)
+  },
+  gst_segment_to_running_time: {
+    parameters: [
+      "pointer", // const GstSegment *segment
+      "i32", // GstFormat format
+      "u64", // guint64 position
+    ],
+    result: "u64", // guint64 (GST_CLOCK_TIME_NONE outside the segment)
+  },
   gst_caps_get_structure: {
     parameters: [
       "pointer", // const GstCaps *caps
@@ -187,6 +201,24 @@ export const GSTREAMER_SYMBOLS = {
       "usize", // gsize size
     ],
     result: "pointer", // GstBuffer * (transfer full)
+  },
+  gst_element_get_base_time: {
+    parameters: [
+      "pointer", // GstElement *element
+    ],
+    result: "u64", // GstClockTime
+  },
+  gst_element_get_clock: {
+    parameters: [
+      "pointer", // GstElement *element
+    ],
+    result: "pointer", // GstClock * (transfer full)
+  },
+  gst_clock_get_time: {
+    parameters: [
+      "pointer", // GstClock *clock
+    ],
+    result: "u64", // GstClockTime
   },
   gst_element_seek_simple: {
     parameters: [

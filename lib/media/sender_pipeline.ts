@@ -9,12 +9,13 @@ import { SENDER_APPSINK, senderDescription, type SenderOptions } from "./sender.
 import { asMediaError, launch } from "./launch.ts";
 import { describeMediaError, MediaError } from "./media_error.ts";
 import { KeyFrameLimiter } from "./key_frame_limiter.ts";
+import { wallClockMs } from "../wall_clock.ts";
 import { STAMP_APPSRC, StampSource } from "./stamp_source.ts";
 import { log } from "../log.ts";
 
 export interface SenderHandlers {
-  /** Every RTP packet, in order. */
-  onPacket: (packet: Uint8Array<ArrayBuffer>) => void;
+  /** Every RTP packet, in order, with its frame's timestamp (pipeline running time, ns). */
+  onPacket: (packet: Uint8Array<ArrayBuffer>, pts?: bigint) => void;
   /** A failure after start (camera unplugged, file unreadable): the stream has stopped. */
   onError: (error: MediaError) => void;
   /** The file ended and does not loop. */
@@ -85,7 +86,7 @@ export class SenderPipeline {
       this.packets++;
       this.bytes += sample.data.byteLength;
       if (this.packets === 1) firstPacket();
-      this.#handlers.onPacket(sample.data);
+      this.#handlers.onPacket(sample.data, sample.runningTime);
     }
   }
 
@@ -125,6 +126,22 @@ export class SenderPipeline {
       await (sender?.close() ?? pipeline.close());
       throw asMediaError(error, context);
     }
+  }
+
+  #wallOffset: { ms: number; at: number } | undefined;
+
+  /**
+   * The wall-clock time (ms) of a buffer timestamp: when the frame was captured (the source stamps
+   * buffers with the running time at capture). The clock mapping is refreshed once a second.
+   */
+  captureWallMs(pts: bigint): number | undefined {
+    const now = performance.now();
+    if (!this.#wallOffset || now - this.#wallOffset.at > 1000) {
+      const running = this.#pipeline.runningTime();
+      if (running === undefined) return undefined;
+      this.#wallOffset = { ms: wallClockMs() - Number(running) / 1e6, at: now };
+    }
+    return this.#wallOffset.ms + Number(pts) / 1e6;
   }
 
   /** Asks the encoder for a keyframe (rate-limited; deferred, never dropped). */

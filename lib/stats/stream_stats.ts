@@ -14,6 +14,9 @@ export interface StatusSnapshot {
   /** Capture → decoded latency over the window, when frames carry pixel stamps. */
   latencyP50?: number;
   latencyP95?: number;
+  /** The same from the server's capture times and the clock exchange (built-in). */
+  builtInP50?: number;
+  builtInP95?: number;
 }
 
 export class StreamStats {
@@ -24,6 +27,7 @@ export class StreamStats {
   #windowPackets = 0;
   #windowLost = 0;
   #windowLatency: number[] = [];
+  #windowBuiltIn: number[] = [];
   frames = 0;
   bytes = 0;
   packets = 0;
@@ -55,6 +59,11 @@ export class StreamStats {
     this.#windowLatency.push(ms);
   }
 
+  /** One frame's built-in capture → decoded latency in ms. */
+  builtIn(ms: number): void {
+    this.#windowBuiltIn.push(ms);
+  }
+
   /** Figures since the last snapshot, then starts a new window. */
   snapshot(): StatusSnapshot {
     const now = this.#now();
@@ -71,8 +80,11 @@ export class StreamStats {
       frames: this.frames,
       latencyP50: percentile(this.#windowLatency, 50),
       latencyP95: percentile(this.#windowLatency, 95),
+      builtInP50: percentile(this.#windowBuiltIn, 50),
+      builtInP95: percentile(this.#windowBuiltIn, 95),
     };
     this.#windowLatency = [];
+    this.#windowBuiltIn = [];
     this.#windowStart = now;
     this.#windowFrames =
       this.#windowBytes =
@@ -93,10 +105,21 @@ export function formatStatus(snap: StatusSnapshot, extra: string[] = []): string
     `fps ${snap.fps.toFixed(1)}`,
     ...network,
     size,
-    ...(snap.latencyP50 === undefined
-      ? []
-      : [`latency p50 ${snap.latencyP50.toFixed(1)} ms p95 ${snap.latencyP95!.toFixed(1)} ms`]),
+    ...latencyFields(snap),
     `frames ${snap.frames}`,
     ...extra,
   ].join(" | ");
+}
+
+/** "latency p50 9.8 ms p95 14.0 ms" from pixel stamps when present, and the built-in figure. */
+function latencyFields(snap: StatusSnapshot): string[] {
+  const fields: string[] = [];
+  if (snap.latencyP50 !== undefined) {
+    fields.push(`latency p50 ${snap.latencyP50.toFixed(1)} ms p95 ${snap.latencyP95!.toFixed(1)} ms`);
+  }
+  if (snap.builtInP50 !== undefined) {
+    const label = snap.latencyP50 === undefined ? "latency" : "built-in";
+    fields.push(`${label} p50 ${snap.builtInP50.toFixed(1)} ms p95 ${snap.builtInP95!.toFixed(1)} ms`);
+  }
+  return fields;
 }

@@ -2,10 +2,18 @@
  * The client's side of WebRTC: offers to receive H.264, hands every RTP packet to the caller as
  * bytes (GStreamer's jitter buffer and depayloader take it from there), and asks for keyframes.
  */
-import { type MediaStreamTrack, RTCPeerConnection, type RTCRtpReceiver } from "werift";
+import { type MediaStreamTrack, type RTCDataChannel, RTCPeerConnection, type RTCRtpReceiver } from "werift";
 import { h264Codec } from "./h264_codec.ts";
 import { type IceOptions, peerConfig } from "./ice_config.ts";
 import { gatheringComplete, hasCandidates } from "./gathered.ts";
+import {
+  decodeTelemetry,
+  encodeTelemetry,
+  TELEMETRY_LABEL,
+  TelemetryError,
+} from "../signalling/telemetry.ts";
+import { CaptureTimes } from "../stats/capture_times.ts";
+import { wallClockMs } from "../wall_clock.ts";
 
 export interface ReceiverOptions {
   ice: IceOptions;
@@ -29,7 +37,11 @@ export class ReceiverSession {
   #ssrc: number | undefined;
   #lastKeyFrameRequest = 0;
   #closed = false;
+  #telemetry: RTCDataChannel | undefined;
+  #pings: ReturnType<typeof setTimeout> | undefined;
   keyFramesRequested = 0;
+  /** Capture times from the server and its clock offset: the built-in latency figure. */
+  readonly captureTimes = new CaptureTimes();
 
   private constructor(pc: RTCPeerConnection) {
     this.#pc = pc;
@@ -45,6 +57,7 @@ export class ReceiverSession {
     options.signal?.addEventListener("abort", () => void session.close(), { once: true });
     pc.connectionStateChange.subscribe((state) => options.onState?.(state));
     const transceiver = pc.addTransceiver("video", { direction: "recvonly" });
+    session.#openTelemetry(pc.createDataChannel(TELEMETRY_LABEL, { ordered: false, maxRetransmits: 0 }));
     session.#receiver = transceiver.receiver;
     transceiver.onTrack.subscribe((track: MediaStreamTrack) => {
       track.onReceiveRtp.subscribe((rtp) => {
@@ -66,6 +79,41 @@ export class ReceiverSession {
     return session;
   }
 
+  #openTelemetry(channel: RTCDataChannel): void {
+    this.#telemetry = channel;
+    channel.onMessage.subscribe((data) => {
+      const received = wallClockMs();
+      try {
+        const message = decodeTelemetry(typeof data === "string" ? data : data.toString());
+        if (message.t === "frame") this.captureTimes.addCapture(message.rtp, message.capture);
+        if (message.t === "pong") {
+          this.captureTimes.clock.add({ t0: message.c0, t1: message.s1, t2: message.s2, t3: received });
+        }
+      } catch (error) {
+        if (!(error instanceof TelemetryError)) throw error;
+      }
+    });
+    // Clock exchange: ten quick pings to converge, then one a second to follow drift.
+    let sent = 0;
+    const ping = () => {
+      if (this.#closed) return;
+      if (channel.readyState === "open") {
+        channel.send(encodeTelemetry({ t: "ping", c0: wallClockMs() }));
+        sent++;
+      }
+      this.#pings = setTimeout(ping, sent < 10 ? 100 : 1000);
+    };
+    ping();
+  }
+
+  /** Tells the server this viewer's latency, for its status page. */
+  reportLatency(p50: number, p95: number): void {
+    if (this.#telemetry?.readyState !== "open") return;
+    this.#telemetry.send(
+      encodeTelemetry({ t: "latency", p50, p95, offsetBoundMs: this.captureTimes.clock.boundMs }),
+    );
+  }
+
   /** Sends a PLI to the server, at most once per 300 ms. Returns whether one was sent. */
   requestKeyFrame(): boolean {
     const now = performance.now();
@@ -80,6 +128,7 @@ export class ReceiverSession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#pings);
     await this.#pc.close().catch(() => {});
   }
 

@@ -2,7 +2,14 @@
  * One viewer of the server's stream: a werift peer connection that answers the viewer's offer and
  * sends the shared RTP packets. Viewers never touch the encoder except to ask for a keyframe.
  */
-import { RTCPeerConnection, type RTCRtpSender, type RtpPacket } from "werift";
+import { type RTCDataChannel, RTCPeerConnection, type RTCRtpSender, type RtpPacket } from "werift";
+import {
+  decodeTelemetry,
+  encodeTelemetry,
+  TELEMETRY_LABEL,
+  TelemetryError,
+} from "../signalling/telemetry.ts";
+import { wallClockMs } from "../wall_clock.ts";
 import type { H264Profile } from "../media/h264.ts";
 import { h264Codec, keepOnlyPayload, offeredH264, pickOffered } from "./h264_codec.ts";
 import { type IceOptions, peerConfig } from "./ice_config.ts";
@@ -47,6 +54,9 @@ export class Viewer implements RtpSink {
   #closed = false;
   #options: ViewerOptions;
   #lastRtcp = performance.now();
+  #telemetry: RTCDataChannel | undefined;
+  /** The viewer's own capture → decoded latency, as it last reported it. */
+  latency: { p50: number; p95: number; offsetBoundMs?: number; at: number } | undefined;
   #watchdog: ReturnType<typeof setInterval>;
   bytesSent = 0;
   packetsSent = 0;
@@ -59,6 +69,13 @@ export class Viewer implements RtpSink {
     this.#options = options;
     this.kind = options.kind ?? "offer";
     pc.connectionStateChange.subscribe((state) => this.#onState(state));
+    pc.onDataChannel.subscribe((channel) => {
+      if (channel.label !== TELEMETRY_LABEL) return;
+      this.#telemetry = channel;
+      channel.onMessage.subscribe((data) =>
+        this.#onTelemetry(typeof data === "string" ? data : data.toString())
+      );
+    });
     sender.onRtcp.subscribe(() => {
       this.#lastRtcp = performance.now();
     });
@@ -106,6 +123,33 @@ export class Viewer implements RtpSink {
       if (error instanceof OfferError) throw error;
       throw new OfferError(`Cannot answer offer: ${error instanceof Error ? error.message : error}`);
     }
+  }
+
+  #onTelemetry(text: string): void {
+    const received = wallClockMs();
+    try {
+      const message = decodeTelemetry(text);
+      if (message.t === "ping") {
+        this.#telemetry?.send(
+          encodeTelemetry({ t: "pong", c0: message.c0, s1: received, s2: wallClockMs() }),
+        );
+      } else if (message.t === "latency") {
+        this.latency = {
+          p50: message.p50,
+          p95: message.p95,
+          offsetBoundMs: message.offsetBoundMs,
+          at: Date.now(),
+        };
+      }
+    } catch (error) {
+      if (!(error instanceof TelemetryError)) throw error; // a malformed message is ignored
+    }
+  }
+
+  /** Tells the viewer when the frame with RTP timestamp `rtp` was captured (server wall clock, ms). */
+  sendCaptureTime(rtp: number, capture: number): void {
+    if (this.#telemetry?.readyState !== "open") return;
+    this.#telemetry.send(encodeTelemetry({ t: "frame", rtp, capture }));
   }
 
   get state(): ViewerState {

@@ -3,7 +3,9 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { freeUdpPort, runClient, startServer, viewerArgs } from "../support/processes.ts";
 import { percentile } from "../../lib/stats/percentiles.ts";
 
-async function records(path: string): Promise<{ frame: number; latencyMs?: number; width: number }[]> {
+async function records(
+  path: string,
+): Promise<{ frame: number; latencyMs?: number; builtInMs?: number; width: number }[]> {
   return (await Deno.readTextFile(path)).trim().split("\n").map((line) => JSON.parse(line));
 }
 
@@ -38,6 +40,19 @@ for (const transport of ["webrtc", "rtp"] as const) {
       const p50 = percentile(latencies, 50)!;
       // Loopback on one clock: a real delay, positive and far below a second.
       assert(p50 > 0 && p50 < 300, `p50 ${p50} ms`);
+      if (transport === "webrtc") {
+        // The built-in figure (capture times over the data channel + clock exchange) agrees with the pixels.
+        const builtIn = frames.map((f) => f.builtInMs).filter((l): l is number => l !== undefined);
+        assert(
+          builtIn.length >= frames.length * 0.8,
+          `built-in figure on ${builtIn.length} of ${frames.length} frames`,
+        );
+        const difference = Math.abs(percentile(builtIn, 50)! - p50);
+        assert(
+          difference <= 2,
+          `built-in p50 ${percentile(builtIn, 50)} vs pixel p50 ${p50}: ${difference} ms apart`,
+        );
+      }
     } finally {
       await server.stop();
       await Deno.remove(dir, { recursive: true });

@@ -23,7 +23,7 @@ Deno.test("receiverDescription passes packets at once with jitter-buffer latency
   );
   assertMatch(
     text,
-    /rtpjitterbuffer latency=0 drop-on-latency=true ! rtph264depay ! h264parse ! avdec_h264 name=decoder thread-type=slice ! appsink name=frames/,
+    /rtpjitterbuffer latency=0 drop-on-latency=true mode=none ! rtph264depay ! h264parse ! avdec_h264 name=decoder thread-type=slice ! appsink name=frames/,
   );
 });
 
