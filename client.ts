@@ -13,7 +13,7 @@ import { clientDoctor } from "./lib/doctor/doctor.ts";
 import { ReceiverPipeline } from "./lib/media/receiver_pipeline.ts";
 import { MediaError } from "./lib/media/media_error.ts";
 import { ReceiverSession } from "./lib/webrtc/receiver_session.ts";
-import { hostAddresses, isLoopback } from "./lib/webrtc/ice_config.ts";
+import { hostAddresses, isLoopback, prepareCertificate } from "./lib/webrtc/ice_config.ts";
 import { offerUrl, postOffer } from "./lib/signalling/offer_client.ts";
 import { findServer } from "./lib/discovery/browser.ts";
 import { broadcastTargets } from "./lib/discovery/broadcast.ts";
@@ -100,6 +100,8 @@ async function main(args: string[]): Promise<number> {
   setLogLevel(options.verbose ? "debug" : "info");
   const startedAt = performance.now();
   if (options.doctor) return await clientDoctor(options);
+  // Made in the background while GStreamer loads and discovery runs, ready for the offer.
+  if (options.transport !== "rtp") void prepareCertificate();
   gstreamer();
   const registry = gstRegistry();
   if (options.sink && !hasElement(options.sink)) {

@@ -18,7 +18,7 @@ import { MediaError } from "./lib/media/media_error.ts";
 import { isMulticast } from "./lib/media/receiver.ts";
 import { RtpFanout } from "./lib/webrtc/rtp_fanout.ts";
 import { OfferError, Viewer } from "./lib/webrtc/viewer.ts";
-import { hostAddresses, isWildcard } from "./lib/webrtc/ice_config.ts";
+import { hostAddresses, isWildcard, prepareCertificate } from "./lib/webrtc/ice_config.ts";
 import { type SignallingBackend, signallingHandler, type ViewerKind } from "./lib/signalling/routes.ts";
 import { SignallingError } from "./lib/signalling/session_description.ts";
 import { streamSdp } from "./lib/signalling/stream_sdp.ts";
@@ -119,6 +119,8 @@ async function main(args: string[]): Promise<number> {
     );
   }
 
+  // The DTLS certificate is made while the pipeline starts, not when the first viewer is waiting.
+  if (options.transport === "webrtc") void prepareCertificate();
   const stop = new AbortController();
   const lag = new LoopLag();
   let sender: SenderPipeline | undefined;

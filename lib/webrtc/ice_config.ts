@@ -3,7 +3,7 @@
  * STUN unless the user asks for it. werift falls back to Google's public STUN server whenever no
  * STUN server is configured; `disableDefaultStun()` removes that fallback.
  */
-import { Connection, type PeerConfig } from "werift";
+import { Connection, type PeerConfig, RTCDtlsTransport } from "werift";
 
 /** The public STUN server used only with `--stun`. */
 export const PUBLIC_STUN = "stun:stun.l.google.com:19302";
@@ -25,6 +25,14 @@ export function disableDefaultStun(): void {
     original.call(this);
     if (this.options.stunServer === undefined) this.stunServer = undefined;
   };
+}
+
+/**
+ * Starts making this process's DTLS certificate now (werift makes one ECDSA certificate per process
+ * and reuses it), so the first connection does not wait for it. Safe to call more than once.
+ */
+export function prepareCertificate(): Promise<unknown> {
+  return RTCDtlsTransport.SetupCertificate();
 }
 
 export interface NetworkInterfaceLike {
