@@ -176,6 +176,8 @@ async function main(args: string[]): Promise<number> {
               height: frame.height,
               latencyMs,
               builtInMs,
+              sentMs: session?.captureTimes.sentLatency(frame.pts),
+              receivedMs: session?.captureTimes.receivedLatency(frame.pts),
             });
             if (!firstFrameLogged) {
               firstFrameLogged = true;
@@ -200,9 +202,9 @@ async function main(args: string[]): Promise<number> {
             lastPacket = performance.now();
             frameHasKey ||= startsKeyFrame(packet);
             if (packet[1] & 0x80) { // the last packet of a frame
-              if (frameHasKey) {
-                session?.captureTimes.keyFrame(new DataView(packet.buffer, packet.byteOffset).getUint32(4));
-              }
+              const rtp = new DataView(packet.buffer, packet.byteOffset).getUint32(4);
+              session?.captureTimes.frameReceived(rtp, wallClockMs());
+              if (frameHasKey) session?.captureTimes.keyFrame(rtp);
               frameHasKey = false;
             }
             const lost = sequence.push(rtpSequence(packet));

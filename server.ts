@@ -28,6 +28,7 @@ import { LoopLag } from "./lib/stats/loop_lag.ts";
 import { serverDoctor } from "./lib/doctor/doctor.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
+import { wallClockMs } from "./lib/wall_clock.ts";
 
 const PROGRAM = "rov-server";
 /** Every timer this late for 100 ms: RTP cannot be encrypted and sent as fast as it comes. */
@@ -240,7 +241,8 @@ async function main(args: string[]): Promise<number> {
           const capture = sender?.captureWallMs(pts);
           const rtp = new DataView(packet.buffer, packet.byteOffset).getUint32(4);
           if (capture !== undefined) {
-            for (const viewer of fanout.viewers) viewer.sendCaptureTime(rtp, capture);
+            const sent = wallClockMs();
+            for (const viewer of fanout.viewers) viewer.sendCaptureTime(rtp, capture, sent);
           }
         }
       },

@@ -7,8 +7,11 @@
 export const TELEMETRY_LABEL = "rov-telemetry";
 
 export type Telemetry =
-  /** A frame's RTP timestamp and its capture time on the server's wall clock (ms, sub-ms precision). */
-  | { t: "frame"; rtp: number; capture: number }
+  /**
+   * A frame's RTP timestamp, its capture time and the time its last packet left the encoder's
+   * pipeline for the network (`sent`), both on the server's wall clock (ms, sub-ms precision).
+   */
+  | { t: "frame"; rtp: number; capture: number; sent?: number }
   /** Client clock at sending. */
   | { t: "ping"; c0: number }
   /** The ping's c0, and the server clock at receiving (s1) and at answering (s2). */
@@ -45,8 +48,15 @@ export function decodeTelemetry(text: string): Telemetry {
     throw new TelemetryError("Telemetry message is not an object");
   }
   switch (value.t) {
-    case "frame":
-      return { t: "frame", rtp: num(value.rtp, "rtp") >>> 0, capture: num(value.capture, "capture") };
+    case "frame": {
+      const message: Telemetry = {
+        t: "frame",
+        rtp: num(value.rtp, "rtp") >>> 0,
+        capture: num(value.capture, "capture"),
+      };
+      if (value.sent !== undefined) message.sent = num(value.sent, "sent");
+      return message;
+    }
     case "ping":
       return { t: "ping", c0: num(value.c0, "c0") };
     case "pong":

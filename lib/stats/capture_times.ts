@@ -11,13 +11,50 @@ const KEEP = 600; // capture times for the last ~20 s at 30 fps
 export class CaptureTimes {
   readonly clock = new ClockOffset();
   #captures = new Map<number, number>();
+  #sent = new Map<number, number>();
+  #received = new Map<number, number>();
   #firstKeyRtp: number | undefined;
   #base: bigint | undefined;
 
   /** The server's capture time (its clock) of the frame with RTP timestamp `rtp`. */
-  addCapture(rtp: number, capture: number): void {
+  addCapture(rtp: number, capture: number, sent?: number): void {
     this.#captures.set(rtp >>> 0, capture);
+    if (sent !== undefined) this.#sent.set(rtp >>> 0, sent);
     if (this.#captures.size > KEEP) this.#captures.delete(this.#captures.keys().next().value!);
+    if (this.#sent.size > KEEP) this.#sent.delete(this.#sent.keys().next().value!);
+  }
+
+  /**
+   * Notes that the last packet of frame `rtp` reached JavaScript at `nowMs`: with the decoded time
+   * this splits the delay into capture → received and received → decoded (jitter buffer, depayload,
+   * decode).
+   */
+  frameReceived(rtp: number, nowMs: number): void {
+    this.#received.set(rtp >>> 0, nowMs);
+    if (this.#received.size > KEEP) this.#received.delete(this.#received.keys().next().value!);
+  }
+
+  /** Capture → handed to the network on the server (encode + packetize + appsink), when known. */
+  sentLatency(pts: bigint | undefined): number | undefined {
+    if (pts === undefined) return undefined;
+    const rtp = this.rtpOf(pts);
+    if (rtp === undefined) return undefined;
+    const sent = this.#sent.get(rtp);
+    const capture = this.#captures.get(rtp);
+    return sent === undefined || capture === undefined ? undefined : sent - capture;
+  }
+
+  /** Capture → received-in-JavaScript latency (ms) of a decoded frame, when known. */
+  receivedLatency(pts: bigint | undefined): number | undefined {
+    if (pts === undefined) return undefined;
+    const rtp = this.rtpOf(pts);
+    const offset = this.clock.offsetMs;
+    if (rtp === undefined || offset === undefined) return undefined;
+    const received = this.#received.get(rtp) ?? this.#received.get((rtp + 1) >>> 0) ??
+      this.#received.get((rtp - 1) >>> 0);
+    const capture = this.#captures.get(rtp) ?? this.#captures.get((rtp + 1) >>> 0) ??
+      this.#captures.get((rtp - 1) >>> 0);
+    return received === undefined || capture === undefined ? undefined : received - (capture - offset);
   }
 
   /** Notes the RTP timestamp of the first keyframe received: the decoder's first output. */

@@ -85,7 +85,7 @@ export class ReceiverSession {
       const received = wallClockMs();
       try {
         const message = decodeTelemetry(typeof data === "string" ? data : data.toString());
-        if (message.t === "frame") this.captureTimes.addCapture(message.rtp, message.capture);
+        if (message.t === "frame") this.captureTimes.addCapture(message.rtp, message.capture, message.sent);
         if (message.t === "pong") {
           this.captureTimes.clock.add({ t0: message.c0, t1: message.s1, t2: message.s2, t3: received });
         }

@@ -147,9 +147,9 @@ export class Viewer implements RtpSink {
   }
 
   /** Tells the viewer when the frame with RTP timestamp `rtp` was captured (server wall clock, ms). */
-  sendCaptureTime(rtp: number, capture: number): void {
+  sendCaptureTime(rtp: number, capture: number, sent: number): void {
     if (this.#telemetry?.readyState !== "open") return;
-    this.#telemetry.send(encodeTelemetry({ t: "frame", rtp, capture }));
+    this.#telemetry.send(encodeTelemetry({ t: "frame", rtp, capture, sent }));
   }
 
   get state(): ViewerState {
