@@ -80,10 +80,11 @@ export function receiverDescription(options: ReceiverOptions): string {
     `application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=${RTP_PAYLOAD_TYPE}`;
   const head = [
     inputElement(options.input, rtpCaps),
-    // Low latency: mode=none timestamps frames from RTP time alone (no arrival-time smoothing), which
-    // also lets the client map a decoded frame back to its RTP timestamp for built-in latency.
+    // WebRTC in low latency: mode=none timestamps frames from RTP time alone (no arrival-time
+    // smoothing), which lets the client map a decoded frame back to its RTP timestamp and the
+    // capture time the server sent for it (built-in latency).
     `rtpjitterbuffer latency=${options.latencyMs} drop-on-latency=${options.lowLatency}` +
-    (options.lowLatency ? " mode=none" : ""),
+    (options.lowLatency && options.input.kind === "appsrc" ? " mode=none" : ""),
     "rtph264depay",
     "h264parse",
     decoderElement(options.decoder, options.lowLatency),

@@ -50,6 +50,8 @@ export class SenderPipeline {
     this.#handlers = handlers;
     // The force-key-unit event goes upstream from the payloader to the encoder.
     this.#payloader = pipeline.element("pay");
+    // A looping file moves this offset on at each loop (see #loop); it starts at a known value.
+    if (options.source === "file" && options.loop) this.#payloader.set("timestamp-offset", 0);
     this.#keyFrames = new KeyFrameLimiter(() => {
       if (!this.#closed) this.#payloader.requestKeyFrame();
     });
@@ -74,10 +76,26 @@ export class SenderPipeline {
       } else if (event.type === "warning") {
         log.debug(`GStreamer warning from ${event.source}: ${event.message}`);
       } else if (event.type === "eos") {
-        if (options.source === "file" && options.loop && pipeline.seekToStart()) log.debug("file looped");
+        if (options.source === "file" && options.loop) this.#loop(options.fps);
         else this.#handlers.onEnd?.();
       }
     });
+  }
+
+  #rtpOffset = 0;
+
+  /**
+   * Loops a file: a flushing seek to the start restarts running time at 0, so the RTP timestamp
+   * offset is moved on by the time played, and timestamps keep rising across the loop (receivers'
+   * jitter buffers would take a jump back as a stream of late packets).
+   */
+  #loop(fps: number): void {
+    const played = this.#pipeline.runningTime() ?? 0n;
+    this.#rtpOffset = (this.#rtpOffset + Math.round(Number(played) * 9e-5) + Math.round(90000 / fps)) %
+      2 ** 32;
+    this.#payloader.set("timestamp-offset", this.#rtpOffset);
+    if (this.#pipeline.seekToStart()) log.debug("file looped");
+    else this.#handlers.onEnd?.();
   }
 
   async #forward(sink: AppSink, firstPacket: () => void): Promise<void> {
