@@ -4,8 +4,7 @@
  */
 import { chromium } from "playwright-core";
 import type { Result, Setting } from "./contenders.ts";
-import { withCpu } from "./contenders.ts";
-import { startServer } from "../tests/support/processes.ts";
+import { startStampServer, withCpu } from "./contenders.ts";
 
 const PAGE = new URL("whep_viewer.html", import.meta.url);
 
@@ -24,18 +23,7 @@ export const CHROMIUM_FLAGS = [
 ];
 
 export async function chromiumViewer(s: Setting): Promise<Result> {
-  const server = await startServer([
-    "--source",
-    "stamp",
-    "--width",
-    String(s.width),
-    "--height",
-    String(s.height),
-    "--fps",
-    String(s.fps),
-    "--bitrate",
-    String(s.bitrateKbps),
-  ]);
+  const server = await startStampServer(s);
   const page = await Deno.readTextFile(PAGE);
   // The page is served from loopback (a secure context) by this process.
   const http = Deno.serve(

@@ -2,7 +2,14 @@
  * The latency benchmark's contenders. Each runs one stream at a given size for a while and returns
  * per-frame capture → decoded latencies read from pixel stamps, CPU per process and time to first frame.
  */
-import { CLIENT, freeUdpPort, start, startServer } from "../tests/support/processes.ts";
+import {
+  CLIENT,
+  freeUdpPort,
+  rtpArgs,
+  type RunningServer,
+  start,
+  startServer,
+} from "../tests/support/processes.ts";
 import { percentile } from "../lib/stats/percentiles.ts";
 
 export interface Setting {
@@ -72,36 +79,26 @@ async function latencies(path: string): Promise<number[]> {
   ): v is number => typeof v === "number");
 }
 
+/** rov-server with the stamping source at the setting's size, rate and bitrate. */
+export function startStampServer(s: Setting, extra: string[] = []): Promise<RunningServer> {
+  const size = ["--width", String(s.width), "--height", String(s.height), "--fps", String(s.fps)];
+  return startServer(["--source", "stamp", ...size, "--bitrate", String(s.bitrateKbps), ...extra]);
+}
+
 /** rov-server --source stamp → rov-client over WebRTC (transport "webrtc") or RTP. */
 export async function rovStream(transport: "webrtc" | "rtp", s: Setting): Promise<Result> {
   const dir = await Deno.makeTempDir();
   const port = String(freeUdpPort());
-  const rtp = transport === "rtp"
-    ? ["--transport", "rtp", "--rtp-host", "127.0.0.1", "--rtp-port", port]
-    : [];
-  const server = await startServer([
-    "--source",
-    "stamp",
-    "--width",
-    String(s.width),
-    "--height",
-    String(s.height),
-    "--fps",
-    String(s.fps),
-    "--bitrate",
-    String(s.bitrateKbps),
-    ...rtp,
-  ]);
+  const rtp = transport === "rtp" ? [...rtpArgs(port)] : [];
+  const server = await startStampServer(s, rtp);
   try {
-    const where = transport === "rtp"
-      ? ["--transport", "rtp", "--rtp-host", "127.0.0.1", "--rtp-port", port]
-      : [
-        "--auto",
-        "--discovery-port",
-        String(server.discoveryPort),
-        "--discovery-address",
-        "127.255.255.255",
-      ];
+    const where = transport === "rtp" ? [...rtpArgs(port)] : [
+      "--auto",
+      "--discovery-port",
+      String(server.discoveryPort),
+      "--discovery-address",
+      "127.255.255.255",
+    ];
     const t0 = performance.now();
     const client = start(CLIENT, [
       ...where,
@@ -129,37 +126,53 @@ export async function rovStream(transport: "webrtc" | "rtp", s: Setting): Promis
   }
 }
 
-/** The native baseline: the same pipelines in one process, RTP over loopback UDP, no werift, no signalling. */
-export async function baseline(s: Setting): Promise<Result> {
+/**
+ * Runs a contender that is one process writing per-frame records to a JSON-lines file (its last
+ * argument) and printing "first frame after N ms" on stderr.
+ */
+async function latencyProcess(name: string, command: string, args: string[], role: string): Promise<Result> {
   const dir = await Deno.makeTempDir();
+  try {
+    const child = new Deno.Command(command, {
+      args: [...args, `${dir}/frames.jsonl`],
+      stdout: "piped",
+      stderr: "piped",
+      env: { DENO_NO_UPDATE_CHECK: "1" },
+    }).spawn();
+    const { value: output, cpu } = await withCpu({ [role]: child.pid }, () => child.output());
+    const stderr = new TextDecoder().decode(output.stderr);
+    if (!output.success) return { name, latencies: [], cpu: {}, note: stderr.trim().split("\n").at(-1) };
+    const first = stderr.match(/first frame after (\d+)/);
+    return {
+      name,
+      latencies: await latencies(`${dir}/frames.jsonl`),
+      cpu,
+      firstFrameMs: first ? Number(first[1]) : undefined,
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function settingArgs(s: Setting): string[] {
+  return [s.width, s.height, s.fps, s.bitrateKbps, s.seconds].map(String);
+}
+
+/** The native baseline: the same pipelines in one process, RTP over loopback UDP, no werift, no signalling. */
+export function baseline(s: Setting): Promise<Result> {
   const script = new URL("baseline_pipeline.ts", import.meta.url).pathname;
-  const t0 = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      script,
-      String(s.width),
-      String(s.height),
-      String(s.fps),
-      String(s.bitrateKbps),
-      String(s.seconds),
-      `${dir}/frames.jsonl`,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    env: { DENO_NO_UPDATE_CHECK: "1" },
-  }).spawn();
-  const { value: output, cpu } = await withCpu({ "sender+receiver": child.pid }, () => child.output());
-  const firstLine = new TextDecoder().decode(output.stderr).match(/first frame after (\d+)/);
-  const values = await latencies(`${dir}/frames.jsonl`);
-  await Deno.remove(dir, { recursive: true });
-  return {
-    name: "(c) native GStreamer baseline",
-    latencies: values,
-    cpu,
-    firstFrameMs: firstLine ? Number(firstLine[1]) : performance.now() - t0,
-  };
+  return latencyProcess("(c) native GStreamer baseline", Deno.execPath(), [
+    "run",
+    "-A",
+    script,
+    ...settingArgs(s),
+  ], "sender+receiver");
+}
+
+/** aiortc sending to aiortc with its own H.264 encoder: the original tool's stack. */
+export function aiortc(s: Setting): Promise<Result> {
+  const script = new URL("aiortc_latency.py", import.meta.url).pathname;
+  return latencyProcess("(d) aiortc", "/usr/bin/python3", [script, ...settingArgs(s)], "sender+receiver");
 }
 
 export function summary(r: Result): { p50?: number; p95?: number; p99?: number; n: number } {

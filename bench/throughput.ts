@@ -5,7 +5,7 @@
  * receive-only werift viewer, to find where loss starts. Loopback only.
  * Run: deno run -A bench/throughput.ts
  */
-import { start, startServer } from "../tests/support/processes.ts";
+import { rtpArgs, start, startServer } from "../tests/support/processes.ts";
 import { freeUdpPort } from "../lib/free_port.ts";
 
 const OUT = new URL("out/", import.meta.url).pathname;
@@ -46,12 +46,7 @@ async function rtp(file: string): Promise<string> {
     "--file",
     file,
     "--file-passthrough",
-    "--transport",
-    "rtp",
-    "--rtp-host",
-    "127.0.0.1",
-    "--rtp-port",
-    String(port),
+    ...rtpArgs(port),
   ]);
   try {
     const before = await cpuSeconds(server.child.pid);

@@ -1,6 +1,6 @@
 /** Live latency from pixel stamps: rov-server --source stamp → rov-client measures every frame. */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { freeUdpPort, runClient, startServer, viewerArgs } from "../support/processes.ts";
+import { freeUdpPort, rtpArgs, runClient, startServer, viewerArgs } from "../support/processes.ts";
 import { percentile } from "../../lib/stats/percentiles.ts";
 
 async function records(
@@ -13,14 +13,10 @@ for (const transport of ["webrtc", "rtp"] as const) {
   Deno.test(`rov-client reads capture times from --source stamp frames over ${transport} and reports latency`, async () => {
     const dir = await Deno.makeTempDir();
     const port = String(freeUdpPort());
-    const rtp = transport === "rtp"
-      ? ["--transport", "rtp", "--rtp-host", "127.0.0.1", "--rtp-port", port]
-      : [];
+    const rtp = transport === "rtp" ? [...rtpArgs(port)] : [];
     const server = await startServer(["--source", "stamp", "--width", "1280", "--height", "720", ...rtp]);
     try {
-      const clientArgs = transport === "rtp"
-        ? ["--transport", "rtp", "--rtp-host", "127.0.0.1", "--rtp-port", port, "--headless"]
-        : viewerArgs(server);
+      const clientArgs = transport === "rtp" ? [...rtpArgs(port), "--headless"] : viewerArgs(server);
       const client = await runClient([
         ...clientArgs,
         "--frames",

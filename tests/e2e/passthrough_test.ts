@@ -3,6 +3,7 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   freeUdpPort,
   lastStatus,
+  rtpArgs,
   runClient,
   SERVER,
   start,
@@ -67,21 +68,11 @@ Deno.test("passthrough over RTP from an MPEG-TS file", async () => {
       "--file",
       `${dir}/dive.ts`,
       "--file-passthrough",
-      "--transport",
-      "rtp",
-      "--rtp-host",
-      "127.0.0.1",
-      "--rtp-port",
-      port,
+      ...rtpArgs(port),
     ]);
     try {
       const client = await runClient([
-        "--transport",
-        "rtp",
-        "--rtp-host",
-        "127.0.0.1",
-        "--rtp-port",
-        port,
+        ...rtpArgs(port),
         "--headless",
         "--frames",
         "45",

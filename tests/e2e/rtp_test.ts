@@ -1,19 +1,14 @@
 /** The native RTP transport end to end: unicast on loopback, multicast across a veth LAN, ffmpeg via SDP. */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { freeUdpPort, lastStatus, runClient, startServer } from "../support/processes.ts";
+import { freeUdpPort, lastStatus, rtpArgs, runClient, startServer } from "../support/processes.ts";
 import { vethPair } from "../support/netns.ts";
 
 Deno.test("RTP unicast on loopback: rov-client decodes 150 frames, no JavaScript on the media path", async () => {
   const port = String(freeUdpPort());
-  const server = await startServer(["--transport", "rtp", "--rtp-host", "127.0.0.1", "--rtp-port", port]);
+  const server = await startServer([...rtpArgs(port)]);
   try {
     const client = await runClient([
-      "--transport",
-      "rtp",
-      "--rtp-host",
-      "127.0.0.1",
-      "--rtp-port",
-      port,
+      ...rtpArgs(port),
       "--headless",
       "--frames",
       "150",
@@ -39,7 +34,7 @@ Deno.test("RTP unicast on loopback: rov-client decodes 150 frames, no JavaScript
 
 Deno.test("RTP unicast with --auto: the beacon tells the client where the stream is", async () => {
   const port = String(freeUdpPort());
-  const server = await startServer(["--transport", "rtp", "--rtp-host", "127.0.0.1", "--rtp-port", port]);
+  const server = await startServer([...rtpArgs(port)]);
   try {
     const client = await runClient([
       "--auto",
@@ -92,12 +87,7 @@ Deno.test("ffmpeg decodes the RTP stream from /stream.sdp", async () => {
   const port = freeUdpPort();
   const dir = await Deno.makeTempDir();
   const server = await startServer([
-    "--transport",
-    "rtp",
-    "--rtp-host",
-    "127.0.0.1",
-    "--rtp-port",
-    String(port),
+    ...rtpArgs(port),
     "--sdp-file",
     `${dir}/written.sdp`,
   ]);

@@ -145,6 +145,11 @@ export async function startServer(
   }
 }
 
+/** The arguments for the RTP transport to `host`:`port`, for rov-server and rov-client alike. */
+export function rtpArgs(port: number | string, host = "127.0.0.1"): string[] {
+  return ["--transport", "rtp", "--rtp-host", host, "--rtp-port", String(port)];
+}
+
 /** rov-client arguments that connect to `server` directly and show no window. */
 export function viewerArgs(server: RunningServer, ...extra: string[]): string[] {
   return ["--host", "127.0.0.1", "--signal-port", String(server.port), "--headless", ...extra];
