@@ -62,6 +62,13 @@ export function elementLines(
   return { lines, missing };
 }
 
+/** The report's last line: the mode runs, or what to install (or `otherwise` when nothing is missing). */
+function verdict(ok: boolean, missing: string[], otherwise: string): string {
+  if (ok) return "This mode can run.";
+  const install = missing.map((m) => `${m} (${packageFor(m, hostOs())})`).join(", ");
+  return `This mode cannot run: ${missing.length ? `install ${install}` : otherwise}.`;
+}
+
 async function codecLine<N extends string>(
   kind: string,
   choose: () => Promise<Choice<N>>,
@@ -97,15 +104,7 @@ export async function serverReport(
     codecOk = encoder.ok;
   }
   const ok = missing.length === 0 && codecOk;
-  out.push(
-    ok
-      ? "This mode can run."
-      : `This mode cannot run: ${
-        missing.length
-          ? `install ${missing.map((m) => `${m} (${packageFor(m, hostOs())})`).join(", ")}`
-          : "no encoder"
-      }.`,
-  );
+  out.push(verdict(ok, missing, "no encoder"));
   return { lines: out, ok };
 }
 
@@ -130,15 +129,7 @@ export async function clientReport(
     out.push(`  window: ${sinkOk ? sink : `none — install ${packageFor("ximagesink", hostOs())}`}`);
   }
   const ok = missing.length === 0 && decoder.ok && sinkOk;
-  out.push(
-    ok
-      ? "This mode can run."
-      : `This mode cannot run: ${
-        missing.length
-          ? `install ${missing.map((m) => `${m} (${packageFor(m, hostOs())})`).join(", ")}`
-          : "see above"
-      }.`,
-  );
+  out.push(verdict(ok, missing, "see above"));
   return { lines: out, ok };
 }
 

@@ -34,27 +34,36 @@ export class CaptureTimes {
     if (this.#received.size > KEEP) this.#received.delete(this.#received.keys().next().value!);
   }
 
-  /** Capture → handed to the network on the server (encode + packetize + appsink), when known. */
-  sentLatency(pts: bigint | undefined): number | undefined {
+  /**
+   * The figures known for a decoded frame: its capture time (server clock), when the server sent it,
+   * when it reached us, and the clock offset. A frame's RTP timestamp can come back one tick off
+   * after the ns → 90 kHz round trip, so neighbours count too.
+   */
+  #frame(pts: bigint | undefined) {
     if (pts === undefined) return undefined;
     const rtp = this.rtpOf(pts);
     if (rtp === undefined) return undefined;
-    const sent = this.#sent.get(rtp);
-    const capture = this.#captures.get(rtp);
-    return sent === undefined || capture === undefined ? undefined : sent - capture;
+    const near = (map: Map<number, number>) =>
+      map.get(rtp) ?? map.get((rtp + 1) >>> 0) ?? map.get((rtp - 1) >>> 0);
+    return {
+      capture: near(this.#captures),
+      sent: near(this.#sent),
+      received: near(this.#received),
+      offset: this.clock.offsetMs,
+    };
+  }
+
+  /** Capture → handed to the network on the server (encode + packetize + appsink), when known. */
+  sentLatency(pts: bigint | undefined): number | undefined {
+    const f = this.#frame(pts);
+    return f?.sent === undefined || f.capture === undefined ? undefined : f.sent - f.capture;
   }
 
   /** Capture → received-in-JavaScript latency (ms) of a decoded frame, when known. */
   receivedLatency(pts: bigint | undefined): number | undefined {
-    if (pts === undefined) return undefined;
-    const rtp = this.rtpOf(pts);
-    const offset = this.clock.offsetMs;
-    if (rtp === undefined || offset === undefined) return undefined;
-    const received = this.#received.get(rtp) ?? this.#received.get((rtp + 1) >>> 0) ??
-      this.#received.get((rtp - 1) >>> 0);
-    const capture = this.#captures.get(rtp) ?? this.#captures.get((rtp + 1) >>> 0) ??
-      this.#captures.get((rtp - 1) >>> 0);
-    return received === undefined || capture === undefined ? undefined : received - (capture - offset);
+    const f = this.#frame(pts);
+    if (f?.received === undefined || f.capture === undefined || f.offset === undefined) return undefined;
+    return f.received - (f.capture - f.offset);
   }
 
   /** Notes the RTP timestamp of the first keyframe received: the decoder's first output. */
@@ -73,13 +82,8 @@ export class CaptureTimes {
 
   /** Capture → now latency (ms) of a decoded frame, on our clock; undefined if unknown yet. */
   latency(pts: bigint | undefined, nowMs: number): number | undefined {
-    if (pts === undefined) return undefined;
-    const rtp = this.rtpOf(pts);
-    const offset = this.clock.offsetMs;
-    if (rtp === undefined || offset === undefined) return undefined;
-    // RTP timestamps can be off by one tick after the ns → 90 kHz round trip.
-    const capture = this.#captures.get(rtp) ?? this.#captures.get((rtp + 1) >>> 0) ??
-      this.#captures.get((rtp - 1) >>> 0);
-    return capture === undefined ? undefined : nowMs - (capture - offset);
+    const f = this.#frame(pts);
+    if (f?.capture === undefined || f.offset === undefined) return undefined;
+    return nowMs - (f.capture - f.offset);
   }
 }
