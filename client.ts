@@ -23,7 +23,8 @@ import { log, setLogLevel } from "./lib/log.ts";
 import { readStamp, STAMP_HEIGHT, unwrapStamp } from "./lib/stats/pixel_stamp.ts";
 import { JsonLines } from "./lib/stats/json_lines.ts";
 import { startsKeyFrame } from "./lib/webrtc/h264_rtp.ts";
-import { wallClockMs } from "./lib/wall_clock.ts";
+import { ntpToUnixMs, wallClockMs } from "./lib/wall_clock.ts";
+import { RtpControl } from "./lib/signalling/rtp_control.ts";
 import { versionText } from "./lib/version.ts";
 
 const PROGRAM = "rov-client";
@@ -37,8 +38,11 @@ function ipv4Interfaces() {
   return Deno.networkInterfaces().filter((i) => i.family === "IPv4");
 }
 
-/** Where the video comes from: a server's WebRTC offer URL, or a plain RTP stream. */
-type StreamSource = { kind: "webrtc"; offerUrl: string } | { kind: "rtp"; input: RtpInput };
+/**
+ * Where the video comes from: a server's WebRTC offer URL, or a plain RTP stream and, when the
+ * server's HTTP address is known, its origin for the clock exchange and keyframe requests.
+ */
+type StreamSource = { kind: "webrtc"; offerUrl: string } | { kind: "rtp"; input: RtpInput; control?: string };
 
 /** With --auto, discovery decides (the beacon names the transport); else the options do. */
 async function locateStream(options: ClientOptions, signal: AbortSignal): Promise<StreamSource> {
@@ -52,6 +56,9 @@ async function locateStream(options: ClientOptions, signal: AbortSignal): Promis
           port: options.rtpPort,
           multicastInterface: options.rtpInterface,
         },
+        control: options.host === undefined
+          ? undefined
+          : new URL(offerUrl(options.host, options.signalPort)).origin,
       };
     }
     return { kind: "webrtc", offerUrl: offerUrl(options.host!, options.signalPort) };
@@ -78,6 +85,7 @@ async function locateStream(options: ClientOptions, signal: AbortSignal): Promis
   return {
     kind: "rtp",
     input: { kind: "udp", address, port: b.rtp.port, multicastInterface: options.rtpInterface },
+    control: new URL(b.urls.status).origin,
   };
 }
 
@@ -125,6 +133,7 @@ async function main(args: string[]): Promise<number> {
   const stats = new StreamStats();
   const sequence = new SequenceTracker();
   let session: ReceiverSession | undefined;
+  let control: RtpControl | undefined;
   let receiver: ReceiverPipeline | undefined;
   let lastPacket = 0;
   const records = options.statsJson ? await JsonLines.create(options.statsJson) : undefined;
@@ -137,7 +146,10 @@ async function main(args: string[]): Promise<number> {
       : snap.builtInP50 !== undefined
       ? [snap.builtInP50, snap.builtInP95!]
       : undefined;
-    if (measured) session?.reportLatency(measured[0], measured[1]);
+    if (measured) {
+      session?.reportLatency(measured[0], measured[1]);
+      control?.reportLatency(measured[0], measured[1]);
+    }
     if (lastPacket > 0 && performance.now() - lastPacket > SILENCE_MS) {
       done.reject(new Error(`rov-server stopped sending video (nothing for ${SILENCE_MS / 1000} s)`));
     }
@@ -149,6 +161,11 @@ async function main(args: string[]): Promise<number> {
     ]);
     if (source !== undefined) {
       let firstFrameLogged = false;
+      if (source.kind === "rtp" && source.control) {
+        control = new RtpControl(source.control, { signal: stop.signal });
+        // Start at a keyframe made now instead of waiting up to a GOP for the next one.
+        control.requestKeyFrame();
+      }
       receiver = new ReceiverPipeline(
         {
           input: source.kind === "rtp" ? source.input : { kind: "appsrc" },
@@ -162,7 +179,8 @@ async function main(args: string[]): Promise<number> {
           onFrame: (frame) => {
             stats.frame(frame.width, frame.height);
             const now = wallClockMs();
-            const builtInMs = session?.captureTimes.latency(frame.pts, now);
+            const builtInMs = session?.captureTimes.latency(frame.pts, now) ??
+              rtcpLatency(frame.ntpTime, control, now);
             if (builtInMs !== undefined) stats.builtIn(builtInMs);
             const stamp = frame.data && frame.width
               ? readStamp(frame.data, (frame.width + 3) & ~3)
@@ -192,7 +210,7 @@ async function main(args: string[]): Promise<number> {
           onKey: (key) => {
             if (QUIT_KEYS.has(key)) done.resolve(0);
           },
-          onDecodeTrouble: () => session?.requestKeyFrame(),
+          onDecodeTrouble: () => session?.requestKeyFrame() ?? control?.requestKeyFrame(),
           onError: (error) => done.reject(error),
         },
       );
@@ -222,11 +240,21 @@ async function main(args: string[]): Promise<number> {
     stop.abort();
     clearInterval(status);
     signal.dispose();
+    control?.close();
     await session?.close();
     await receiver?.close();
     await records?.close();
     if (stats.frames > 0) console.log(formatStatus(stats.snapshot(), [decoder.element, "done"]));
   }
+}
+
+/**
+ * RTP transport: a frame's capture time is the server's NTP time from its RTCP sender reports
+ * (carried on the frame by the jitter buffer), read on this clock through the clock exchange.
+ */
+function rtcpLatency(ntpTime: bigint | undefined, control: RtpControl | undefined, now: number) {
+  const capture = ntpTime === undefined ? undefined : control?.clock.toLocal(ntpToUnixMs(ntpTime));
+  return capture === undefined ? undefined : now - capture;
 }
 
 /** Connects over WebRTC through the server's /offer; connection failures reach `onFailure`. */

@@ -20,6 +20,7 @@ import { RtpFanout } from "./lib/webrtc/rtp_fanout.ts";
 import { OfferError, Viewer } from "./lib/webrtc/viewer.ts";
 import { hostAddresses, isWildcard, prepareCertificate } from "./lib/webrtc/ice_config.ts";
 import { type SignallingBackend, signallingHandler, type ViewerKind } from "./lib/signalling/routes.ts";
+import { RtpViewers } from "./lib/signalling/rtp_viewers.ts";
 import { SignallingError } from "./lib/signalling/session_description.ts";
 import { streamSdp } from "./lib/signalling/stream_sdp.ts";
 import { Announcer } from "./lib/discovery/announcer.ts";
@@ -129,6 +130,7 @@ async function main(args: string[]): Promise<number> {
     overloaded: () => lag.sustainedLagMs > OVERLOAD_LAG_MS,
     onKeyFrameNeeded: () => sender?.requestKeyFrame(),
   });
+  const rtpViewers = new RtpViewers();
   const startedAt = Date.now();
   const ice = { addresses: hostAddresses(options.host, ipv4Interfaces()), stun: options.stun };
   const level = h264Level(options.width || 1920, options.height || 1080, options.fps);
@@ -185,6 +187,8 @@ async function main(args: string[]): Promise<number> {
       return true;
     },
     streamSdp: () => sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host),
+    requestKeyFrame: () => sender?.requestKeyFrame(),
+    reportRtpLatency: (id, latency) => rtpViewers.report(id, latency),
     status() {
       return {
         service: SERVICE,
@@ -219,6 +223,7 @@ async function main(args: string[]): Promise<number> {
           latency: v.latency,
           connectedForS: Math.round((Date.now() - v.createdAt) / 1000),
         })),
+        rtpViewers: output.kind === "udp" ? rtpViewers.current() : undefined,
       };
     },
   };

@@ -4,7 +4,7 @@
  */
 import {
   CLIENT,
-  freeUdpPort,
+  freeRtpPort,
   rtpArgs,
   type RunningServer,
   start,
@@ -88,11 +88,12 @@ export function startStampServer(s: Setting, extra: string[] = []): Promise<Runn
 /** rov-server --source stamp → rov-client over WebRTC (transport "webrtc") or RTP. */
 export async function rovStream(transport: "webrtc" | "rtp", s: Setting): Promise<Result> {
   const dir = await Deno.makeTempDir();
-  const port = String(freeUdpPort());
+  const port = String(freeRtpPort());
   const rtp = transport === "rtp" ? [...rtpArgs(port)] : [];
   const server = await startStampServer(s, rtp);
   try {
-    const where = transport === "rtp" ? [...rtpArgs(port)] : [
+    // Both find the server as users do: the beacon names the transport (and the RTP address).
+    const where = [
       "--auto",
       "--discovery-port",
       String(server.discoveryPort),

@@ -6,7 +6,7 @@
  * Run: deno run -A bench/throughput.ts
  */
 import { rtpArgs, start, startServer } from "../tests/support/processes.ts";
-import { freeUdpPort } from "../lib/free_port.ts";
+import { freeRtpPort } from "../lib/free_port.ts";
 
 const OUT = new URL("out/", import.meta.url).pathname;
 const PACKET_VIEWER = new URL("packet_viewer.ts", import.meta.url).pathname;
@@ -39,7 +39,7 @@ async function cpuSeconds(pid: number): Promise<number> {
 }
 
 async function rtp(file: string): Promise<string> {
-  const port = freeUdpPort();
+  const port = freeRtpPort();
   const server = await startServer([
     "--source",
     "file",

@@ -175,7 +175,8 @@ export function parseClientOptions(args: string[]): ClientOptions {
     decoder: choiceOption("decoder", str("decoder"), ["auto", ...DECODER_NAMES] as const) ?? "auto",
     transport,
     rtpHost: hostOption("rtp-host", str("rtp-host")) ?? "239.255.0.1",
-    rtpPort: intOption("rtp-port", str("rtp-port"), 1, 65535) ?? 5004,
+    // RTCP comes on the port above.
+    rtpPort: intOption("rtp-port", str("rtp-port"), 1, 65534) ?? 5004,
     rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
     doctor,
     statsJson: str("stats-json"),

@@ -190,7 +190,8 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     encoder: choiceOption("encoder", str("encoder"), ["auto", ...ENCODER_NAMES] as const) ?? "auto",
     transport,
     rtpHost: hostOption("rtp-host", str("rtp-host")) ?? "239.255.0.1",
-    rtpPort: intOption("rtp-port", str("rtp-port"), 1, 65535) ?? 5004,
+    // RTCP goes to the port above.
+    rtpPort: intOption("rtp-port", str("rtp-port"), 1, 65534) ?? 5004,
     rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
     sdpFile: str("sdp-file"),
     filePassthrough,

@@ -1,5 +1,5 @@
 /** appsink: buffers out of a pipeline into JavaScript, through exactly one pull loop. */
-import { cString, gstreamer } from "./gst.ts";
+import { checked, cString, gstreamer } from "./gst.ts";
 import { elementByName } from "./element.ts";
 
 /** One buffer pulled from an appsink. */
@@ -10,6 +10,11 @@ export interface Sample {
   pts?: bigint;
   /** The same as pipeline running time (what the clock says at capture), when it maps. */
   runningTime?: bigint;
+  /**
+   * The sender's wall-clock time for this buffer, ns since 1900 (NTP epoch), from a reference
+   * timestamp meta (rtpjitterbuffer adds one from RTCP sender reports), when asked and present.
+   */
+  ntpTime?: bigint;
   /** Frame size from the sample's caps, for raw video. */
   width?: number;
   height?: number;
@@ -20,6 +25,8 @@ export interface PullOptions {
   copy?: boolean;
   /** Copy only the first this many bytes (e.g. the top rows of a frame); implies copy. */
   copyBytes?: number;
+  /** Read each buffer's NTP reference timestamp meta into `Sample.ntpTime`. */
+  ntpTime?: boolean;
   signal?: AbortSignal;
 }
 
@@ -27,6 +34,7 @@ const MAP_INFO_SIZE = 104; // sizeof(GstMapInfo) on x86_64 and aarch64
 const MAP_DATA = 16; // GstMapInfo.data
 const MAP_SIZE = 24; // GstMapInfo.size
 const BUFFER_PTS = 72; // GstBuffer.pts
+const REFERENCE_TIMESTAMP = 24; // GstReferenceTimestampMeta.timestamp, after GstMeta (16) and reference
 const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
 const PULL_TIMEOUT_NS = 100_000_000n; // wake at least every 100 ms to notice close()
 
@@ -57,7 +65,7 @@ export class AppSink {
         let sample = await this.#pending;
         this.#pending = undefined;
         while (sample !== null) {
-          const out = this.#read(sample, options.copyBytes ?? (options.copy ? Infinity : 0));
+          const out = this.#read(sample, options.copyBytes ?? (options.copy ? Infinity : 0), options.ntpTime);
           gstreamer().gst.gst_mini_object_unref(sample);
           yield out;
           if (this.#handle === null) return;
@@ -69,10 +77,14 @@ export class AppSink {
     }
   }
 
-  #read(sample: Deno.PointerObject, copy: number): Sample {
+  #read(sample: Deno.PointerObject, copy: number, ntpTime = false): Sample {
     const { gst } = gstreamer();
     const out: Sample = {};
     const buffer = gst.gst_sample_get_buffer(sample);
+    if (buffer !== null && ntpTime) {
+      const meta = gst.gst_buffer_get_reference_timestamp_meta(buffer, ntpCaps());
+      if (meta !== null) out.ntpTime = new Deno.UnsafePointerView(meta).getBigUint64(REFERENCE_TIMESTAMP);
+    }
     if (buffer !== null) {
       const pts = new Deno.UnsafePointerView(buffer).getBigUint64(BUFFER_PTS);
       if (pts !== CLOCK_TIME_NONE) {
@@ -115,6 +127,17 @@ export class AppSink {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+let ntpReference: Deno.PointerObject | undefined;
+
+/** The caps naming NTP reference timestamps; made once and kept for the process's life. */
+function ntpCaps(): Deno.PointerObject {
+  ntpReference ??= checked(
+    gstreamer().gst.gst_caps_from_string(cString("timestamp/x-ntp")),
+    "Cannot make the caps timestamp/x-ntp",
+  );
+  return ntpReference;
 }
 
 function frameSize(caps: Deno.PointerObject): { width?: number; height?: number } {

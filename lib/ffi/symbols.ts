@@ -195,6 +195,19 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "void",
   },
+  gst_buffer_get_reference_timestamp_meta: {
+    parameters: [
+      "pointer", // GstBuffer *buffer
+      "pointer", // GstCaps *reference (NULL: the first such meta)
+    ],
+    result: "pointer", // GstReferenceTimestampMeta * (NULL when the buffer has none)
+  },
+  gst_caps_from_string: {
+    parameters: [
+      "buffer", // const gchar *string
+    ],
+    result: "pointer", // GstCaps * (transfer full; NULL when the string does not parse)
+  },
   gst_buffer_new_memdup: {
     parameters: [
       "buffer", // gconstpointer data

@@ -50,14 +50,21 @@ export function describeMediaError(
       context.passthrough &&
       /not-linked|Internal data stream error|not-negotiated|type of stream|text file/i.test(text)
     ) {
-      return `Cannot send file ${source.file} without re-encoding: its video is not H.264 (drop --file-passthrough)`;
+      return noVideoIn(source.file, true);
     }
     if (
       /type of stream|text file|cannot decode|no suitable plugins|not-linked|missing a plug-in|Could not demultiplex/i
         .test(text)
     ) {
-      return `Cannot play file ${source.file}: not a video file GStreamer can decode`;
+      return noVideoIn(source.file, false);
     }
   }
   return `GStreamer error: ${message.replace(/\.$/, "")}${debug ? ` (${debug.split("\n").pop()})` : ""}`;
+}
+
+/** A file with no video the pipeline can use: none at all, or (passthrough) none in H.264. */
+export function noVideoIn(file: string | undefined, passthrough: boolean): string {
+  return passthrough
+    ? `Cannot send file ${file} without re-encoding: it has no H.264 video (drop --file-passthrough)`
+    : `Cannot play file ${file}: not a video file GStreamer can decode`;
 }

@@ -1,6 +1,6 @@
 /** The client's pipeline: RTP in → jitter buffer → depayload → decode → display and a frame tap. Pure. */
 import type { HostOs } from "../ffi/library_path.ts";
-import { RTP_PAYLOAD_TYPE } from "./sender.ts";
+import { rtcpPort, RTP_PAYLOAD_TYPE } from "./sender.ts";
 
 export type DecoderName = "nvdec" | "vaapi" | "v4l2" | "avdec" | "openh264";
 export const DECODER_NAMES: readonly DecoderName[] = ["nvdec", "vaapi", "v4l2", "avdec", "openh264"];
@@ -17,6 +17,7 @@ export const HARDWARE_DECODERS: readonly DecoderName[] = ["nvdec", "vaapi", "v4l
 
 export const RECEIVER_APPSRC = "rtp";
 export const FRAMES_APPSINK = "frames";
+const JITTER_BUFFER = "jitter";
 
 /** Where RTP comes from: JavaScript (WebRTC) or a UDP socket GStreamer reads itself (RTP transport). */
 export type RtpInput =
@@ -66,13 +67,24 @@ function inputElement(input: RtpInput, caps: string): string {
     // do-timestamp stamps arrival time, which the jitter buffer uses; is-live keeps it from prerolling.
     return `appsrc name=${RECEIVER_APPSRC} is-live=true do-timestamp=true format=time caps="${caps}"`;
   }
+  return `udpsrc name=${RECEIVER_APPSRC} ${udpSource(input, input.port)} caps="${caps}"`;
+}
+
+function udpSource(input: Extract<RtpInput, { kind: "udp" }>, port: number): string {
   const group = isMulticast(input.address)
     ? `address=${input.address} auto-multicast=true${
       input.multicastInterface ? ` multicast-iface=${input.multicastInterface}` : ""
     }`
     : `address=${input.address}`;
   // A 4 MB socket buffer rides out bursts (a keyframe at hundreds of Mbit/s) without kernel drops.
-  return `udpsrc name=${RECEIVER_APPSRC} ${group} port=${input.port} buffer-size=4194304 caps="${caps}"`;
+  return `${group} port=${port} buffer-size=4194304`;
+}
+
+/** The server's RTCP sender reports, read beside the RTP: they give each frame's capture time. */
+function rtcpBranch(input: RtpInput): string {
+  if (input.kind !== "udp") return "";
+  return ` udpsrc name=rtcp ${udpSource(input, rtcpPort(input.port))} caps="application/x-rtcp" ! ` +
+    `${JITTER_BUFFER}.sink_rtcp`;
 }
 
 export function receiverDescription(options: ReceiverOptions): string {
@@ -83,8 +95,10 @@ export function receiverDescription(options: ReceiverOptions): string {
     // WebRTC in low latency: mode=none timestamps frames from RTP time alone (no arrival-time
     // smoothing), which lets the client map a decoded frame back to its RTP timestamp and the
     // capture time the server sent for it (built-in latency).
-    `rtpjitterbuffer latency=${options.latencyMs} drop-on-latency=${options.lowLatency}` +
-    (options.lowLatency && options.input.kind === "appsrc" ? " mode=none" : ""),
+    `rtpjitterbuffer name=${JITTER_BUFFER} latency=${options.latencyMs} drop-on-latency=${options.lowLatency}` +
+    (options.lowLatency && options.input.kind === "appsrc" ? " mode=none" : "") +
+    // RTP input: each frame carries the sender's NTP time from RTCP sender reports (capture time).
+    (options.input.kind === "udp" ? " add-reference-timestamp-meta=true" : ""),
     "rtph264depay",
     "h264parse",
     decoderElement(options.decoder, options.lowLatency),
@@ -92,10 +106,10 @@ export function receiverDescription(options: ReceiverOptions): string {
   // The frame tap counts frames and reads their size; it never holds the display back.
   const tap =
     `appsink name=${FRAMES_APPSINK} sync=false async=false max-buffers=60 drop=true enable-last-sample=false`;
-  if (!options.sink) return `${head} ! ${tap}`;
+  if (!options.sink) return `${head} ! ${tap}${rtcpBranch(options.input)}`;
   // sync=false in low-latency mode: a frame is shown the moment it is decoded.
   const sync = options.lowLatency ? "sync=false" : "sync=true";
   const leaky = "queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream";
   return `${head} ! tee name=split split. ! ${leaky} ! ${tap} split. ! ${leaky} ! videoconvert ! ` +
-    `${options.sink} name=display ${sync}`;
+    `${options.sink} name=display ${sync}${rtcpBranch(options.input)}`;
 }

@@ -49,7 +49,8 @@ export class ReceiverPipeline {
     this.#pipeline.play();
     this.#tap = (async () => {
       // The top rows of each frame: enough to read a pixel stamp, never the whole picture.
-      for await (const frame of frames.pull({ copyBytes: handlers.frameBytes ?? 0 })) handlers.onFrame(frame);
+      const pull = { copyBytes: handlers.frameBytes ?? 0, ntpTime: options.input.kind === "udp" };
+      for await (const frame of frames.pull(pull)) handlers.onFrame(frame);
     })();
   }
 

@@ -44,9 +44,23 @@ function outputDescription(output: RtpOutput): string {
     return `appsink name=${SENDER_APPSINK} sync=false async=false max-buffers=5000 drop=true enable-last-sample=false`;
   }
   const iface = output.multicastInterface ? ` multicast-iface=${output.multicastInterface}` : "";
-  // No JavaScript on this path: the kernel gets each packet straight from GStreamer.
-  return `udpsink name=${SENDER_APPSINK} host=${output.host} port=${output.port} ttl-mc=${output.ttl} ` +
-    `auto-multicast=true${iface} sync=false async=false buffer-size=4194304`;
+  const udp = `host=${output.host} ttl-mc=${output.ttl} auto-multicast=true${iface} sync=false async=false`;
+  return [
+    "session.send_rtp_sink",
+    // RTCP sender reports map RTP time to the wall clock (NTP) at *capture*, not at sending:
+    // receivers turn that into each frame's capture time (the built-in latency figure). One a
+    // second, so a viewer has the mapping within about a second of joining.
+    "rtpsession name=session ntp-time-source=ntp rtcp-sync-send-time=false rtcp-min-interval=1000000000",
+    // No JavaScript on this path: the kernel gets each packet straight from GStreamer.
+    `session.send_rtp_src ! udpsink name=${SENDER_APPSINK} ${udp} port=${output.port} buffer-size=4194304`,
+    // RTCP on the next port up (RFC 3550), where ffmpeg, VLC and rov-client look for it.
+    `session.send_rtcp_src ! udpsink name=rtcp ${udp} port=${rtcpPort(output.port)}`,
+  ].join(" ");
+}
+
+/** The RTCP port that goes with an RTP port: the next one up. */
+export function rtcpPort(rtpPort: number): number {
+  return rtpPort + 1;
 }
 
 export function senderDescription(options: SenderOptions): string {

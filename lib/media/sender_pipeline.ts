@@ -7,7 +7,7 @@ import type { Element } from "../ffi/element.ts";
 import type { AppSink } from "../ffi/app_sink.ts";
 import { SENDER_APPSINK, senderDescription, type SenderOptions } from "./sender.ts";
 import { asMediaError, launch } from "./launch.ts";
-import { describeMediaError, MediaError } from "./media_error.ts";
+import { describeMediaError, MediaError, noVideoIn } from "./media_error.ts";
 import { KeyFrameLimiter } from "./key_frame_limiter.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import { STAMP_APPSRC, StampSource } from "./stamp_source.ts";
@@ -76,13 +76,22 @@ export class SenderPipeline {
       } else if (event.type === "warning") {
         log.debug(`GStreamer warning from ${event.source}: ${event.message}`);
       } else if (event.type === "eos") {
-        if (options.source === "file" && options.loop) this.#loop(options.fps);
+        // A file that ends before its first packet had no usable video; parsebin does not always
+        // post an error for a stream nothing could link to (a VP8 file in passthrough).
+        if (options.source === "file" && this.#sentNothing(options.output)) {
+          this.#handlers.onError(new MediaError(noVideoIn(options.file, options.passthrough)));
+        } else if (options.source === "file" && options.loop) this.#loop(options.fps);
         else this.#handlers.onEnd?.();
       }
     });
   }
 
   #rtpOffset = 0;
+
+  /** Whether nothing has been sent yet; a UDP output is only watched once it has a packet count. */
+  #sentNothing(output: SenderOptions["output"]): boolean {
+    return output.kind === "appsink" && this.packets === 0;
+  }
 
   /**
    * Loops a file: a flushing seek to the start restarts running time at 0, so the RTP timestamp
@@ -118,11 +127,18 @@ export class SenderPipeline {
     let sender: SenderPipeline | undefined;
     try {
       const started = Promise.withResolvers<void>();
-      const timeoutMs = options.startTimeoutMs ?? 10_000;
+      // A file gives its first packet within milliseconds; a camera may take seconds to wake.
+      const timeoutMs = options.startTimeoutMs ?? (options.source === "file" ? 5000 : 10_000);
       const timer = setTimeout(
         () =>
           started.reject(
-            new MediaError(`No video from the ${options.source} source within ${timeoutMs / 1000} s`),
+            new MediaError(
+              // parsebin sometimes swallows the error for a stream nothing could link to (VP8 in
+              // passthrough), and the pipeline just stalls: the same line as when it does not.
+              options.source === "file" && options.passthrough
+                ? noVideoIn(options.file, true)
+                : `No video from the ${options.source} source within ${timeoutMs / 1000} s`,
+            ),
           ),
         timeoutMs,
       );

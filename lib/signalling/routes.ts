@@ -1,7 +1,12 @@
 /**
  * The server's HTTP API as one plain `(Request) => Promise<Response>` handler:
- * `POST /offer` (JSON), WHEP (`POST /whep`, `DELETE /whep/<id>`), `GET /api/status`, `GET /healthz`.
+ * `POST /offer` (JSON), WHEP (`POST /whep`, `DELETE /whep/<id>`), `GET /api/status`, `GET /healthz`,
+ * and the RTP viewers' side channel: `GET /api/clock`, `POST /api/keyframe`,
+ * `POST /api/rtp-viewers/<id>/latency`, `GET /stream.sdp`.
  */
+import { CLOCK_PATH, encodeClockReply, KEYFRAME_PATH, LATENCY_PATH } from "./clock_exchange.ts";
+import { decodeTelemetry, TelemetryError } from "./telemetry.ts";
+import { wallClockMs } from "../wall_clock.ts";
 import {
   encodeSessionDescription,
   MAX_SDP_BYTES,
@@ -21,6 +26,18 @@ export interface SignallingBackend {
   status(): unknown;
   /** The RTP stream's SDP, when the server sends plain RTP. */
   streamSdp?(): string | undefined;
+  /** Asks the encoder for a keyframe (rate-limited by the server). */
+  requestKeyFrame(): void;
+  /** An RTP viewer's measured latency (WebRTC viewers report on their data channel). */
+  reportRtpLatency?(viewer: string, latency: ViewerLatency): void;
+}
+
+/** A viewer's capture → decoded latency as it reports it. */
+export interface ViewerLatency {
+  p50: number;
+  p95: number;
+  /** The error bound of its clock-offset estimate. */
+  offsetBoundMs?: number;
 }
 
 const CORS = {
@@ -74,11 +91,33 @@ function requireType(request: Request, expected: string): void {
 /** The server's signalling and status routes. */
 export function signallingHandler(backend: SignallingBackend): (request: Request) => Promise<Response> {
   return async (request: Request): Promise<Response> => {
+    const received = wallClockMs();
     const { pathname } = new URL(request.url);
     try {
       if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
       if (pathname === "/healthz") return expect(request, "GET", () => reply(200, "ok\n"));
       if (pathname === "/api/status") return expect(request, "GET", () => json(200, backend.status()));
+      if (pathname === CLOCK_PATH) {
+        return expect(
+          request,
+          "GET",
+          () => reply(200, encodeClockReply({ t1: received, t2: wallClockMs() }), "application/json"),
+        );
+      }
+      if (pathname === KEYFRAME_PATH) {
+        if (request.method !== "POST") return methodNotAllowed("POST");
+        await request.body?.cancel();
+        backend.requestKeyFrame();
+        return new Response(null, { status: 204, headers: CORS });
+      }
+      const rtpViewer = LATENCY_PATH.exec(pathname);
+      if (rtpViewer) {
+        if (request.method !== "POST") return methodNotAllowed("POST");
+        requireType(request, "application/json");
+        const message = decodeLatency(await readBody(request));
+        backend.reportRtpLatency?.(rtpViewer[1], message);
+        return new Response(null, { status: 204, headers: CORS });
+      }
       if (pathname === "/stream.sdp") {
         return expect(request, "GET", () => {
           const sdp = backend.streamSdp?.();
@@ -117,6 +156,20 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
       return reply(typeof status === "number" ? status : 500, message + "\n");
     }
   };
+}
+
+/** A latency report's body: a telemetry "latency" message; 400 otherwise. */
+function decodeLatency(text: string): ViewerLatency {
+  try {
+    const message = decodeTelemetry(text);
+    if (message.t === "latency") {
+      return { p50: message.p50, p95: message.p95, offsetBoundMs: message.offsetBoundMs };
+    }
+  } catch (error) {
+    if (error instanceof TelemetryError) throw new SignallingError(400, error.message);
+    throw error;
+  }
+  throw new SignallingError(400, 'Expected a telemetry message of type "latency"');
 }
 
 function methodNotAllowed(allowed: string): Response {

@@ -1,7 +1,7 @@
 /** --file-passthrough end to end: an H.264 MP4 made here is sent as it is, over WebRTC and over RTP. */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
-  freeUdpPort,
+  freeRtpPort,
   lastStatus,
   rtpArgs,
   runClient,
@@ -61,7 +61,7 @@ Deno.test("passthrough over RTP from an MPEG-TS file", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await makeVideo(`${dir}/dive.ts`, 2);
-    const port = String(freeUdpPort());
+    const port = String(freeRtpPort());
     const server = await startServer([
       "--source",
       "file",
@@ -109,7 +109,7 @@ Deno.test("passthrough of a file that is not H.264 says so in one line", async (
     assertEquals(code, 1);
     assertMatch(
       server.stderr.text,
-      /^rov-server: Cannot send file .*dive\.webm without re-encoding: its video is not H\.264 \(drop --file-passthrough\)\n$/,
+      /^rov-server: Cannot send file .*dive\.webm without re-encoding: it has no H\.264 video \(drop --file-passthrough\)\n$/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

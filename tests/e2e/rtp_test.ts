@@ -1,10 +1,10 @@
 /** The native RTP transport end to end: unicast on loopback, multicast across a veth LAN, ffmpeg via SDP. */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { freeUdpPort, lastStatus, rtpArgs, runClient, startServer } from "../support/processes.ts";
+import { freeRtpPort, lastStatus, rtpArgs, runClient, startServer } from "../support/processes.ts";
 import { vethPair } from "../support/netns.ts";
 
 Deno.test("RTP unicast on loopback: rov-client decodes 150 frames, no JavaScript on the media path", async () => {
-  const port = String(freeUdpPort());
+  const port = String(freeRtpPort());
   const server = await startServer([...rtpArgs(port)]);
   try {
     const client = await runClient([
@@ -33,7 +33,7 @@ Deno.test("RTP unicast on loopback: rov-client decodes 150 frames, no JavaScript
 });
 
 Deno.test("RTP unicast with --auto: the beacon tells the client where the stream is", async () => {
-  const port = String(freeUdpPort());
+  const port = String(freeRtpPort());
   const server = await startServer([...rtpArgs(port)]);
   try {
     const client = await runClient([
@@ -56,7 +56,7 @@ Deno.test("RTP unicast with --auto: the beacon tells the client where the stream
 
 Deno.test("RTP multicast between two network namespaces: the client finds the group by discovery", async () => {
   await using lan = await vethPair();
-  const port = String(freeUdpPort());
+  const port = String(freeRtpPort());
   const server = await startServer(["--transport", "rtp", "--rtp-port", port], {
     wrap: lan.a.wrap,
     defaultHost: true,
@@ -84,7 +84,7 @@ Deno.test("RTP multicast between two network namespaces: the client finds the gr
 });
 
 Deno.test("ffmpeg decodes the RTP stream from /stream.sdp", async () => {
-  const port = freeUdpPort();
+  const port = freeRtpPort();
   const dir = await Deno.makeTempDir();
   const server = await startServer([
     ...rtpArgs(port),

@@ -23,7 +23,7 @@ Deno.test("receiverDescription passes packets at once with jitter-buffer latency
   );
   assertMatch(
     text,
-    /rtpjitterbuffer latency=0 drop-on-latency=true mode=none ! rtph264depay ! h264parse ! avdec_h264 name=decoder thread-type=slice ! appsink name=frames/,
+    /rtpjitterbuffer name=jitter latency=0 drop-on-latency=true mode=none ! rtph264depay ! h264parse ! avdec_h264 name=decoder thread-type=slice ! appsink name=frames/,
   );
 });
 
@@ -40,7 +40,7 @@ Deno.test("receiverDescription with a window tees to the display, unsynchronised
     lowLatency: false,
     sink: "ximagesink",
   });
-  assertMatch(smooth, /rtpjitterbuffer latency=200 drop-on-latency=false/);
+  assertMatch(smooth, /rtpjitterbuffer name=jitter latency=200 drop-on-latency=false/);
   assertMatch(smooth, /openh264dec name=decoder/);
   assertMatch(smooth, /sync=true$/);
 });
@@ -56,6 +56,12 @@ Deno.test("receiverDescription reads RTP from UDP itself: joins a multicast grou
   );
   const unicast = receiverDescription({ ...base, input: { kind: "udp", address: "0.0.0.0", port: 5600 } });
   assertMatch(unicast, /^udpsrc name=rtp address=0.0.0.0 port=5600/);
+  // RTCP sender reports from the port above go to the jitter buffer, which stamps frames with them.
+  assertMatch(
+    multicast,
+    / udpsrc name=rtcp address=239.255.0.1 auto-multicast=true multicast-iface=veth1 port=5005 .*caps="application\/x-rtcp" ! jitter\.sink_rtcp$/,
+  );
+  assertMatch(unicast, /rtpjitterbuffer name=jitter .*add-reference-timestamp-meta=true/);
   assert(
     isMulticast("239.255.0.1") && isMulticast("224.0.0.251") && !isMulticast("127.0.0.1") &&
       !isMulticast("240.0.0.1"),

@@ -146,11 +146,19 @@ Deno.test("senderDescription ends in udpsink for the RTP transport: multicast TT
     ...sender,
     output: { kind: "udp", host: "239.255.0.1", port: 5004, ttl: 1, multicastInterface: "eth1" },
   });
-  assertMatch(
-    text,
-    /rtph264pay .* ! udpsink name=rtp host=239.255.0.1 port=5004 ttl-mc=1 auto-multicast=true multicast-iface=eth1 sync=false async=false/,
-  );
+  const udp = "host=239.255.0.1 ttl-mc=1 auto-multicast=true multicast-iface=eth1 sync=false async=false";
+  assertMatch(text, /rtph264pay .* ! session\.send_rtp_sink rtpsession name=session /);
+  assert(text.includes(`session.send_rtp_src ! udpsink name=rtp ${udp} port=5004 `), text);
   assert(!text.includes("appsink"));
+});
+
+Deno.test("senderDescription sends RTCP sender reports with capture-time NTP on the next port up", () => {
+  const text = senderDescription({
+    ...sender,
+    output: { kind: "udp", host: "127.0.0.1", port: 5600, ttl: 1 },
+  });
+  assertMatch(text, /rtpsession name=session ntp-time-source=ntp rtcp-sync-send-time=false /);
+  assertMatch(text, /session\.send_rtcp_src ! udpsink name=rtcp host=127\.0\.0\.1 .* port=5601$/);
 });
 
 Deno.test("senderDescription passes a file's H.264 through without decoding or encoding", () => {

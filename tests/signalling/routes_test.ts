@@ -1,13 +1,29 @@
-import { assertEquals, assertMatch } from "../support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import {
+  CLOCK_PATH,
+  KEYFRAME_PATH,
+  latencyPath,
+  parseClockReply,
+} from "../../lib/signalling/clock_exchange.ts";
+import { wallClockMs } from "../../lib/wall_clock.ts";
 import { type SignallingBackend, signallingHandler } from "../../lib/signalling/routes.ts";
 import { SignallingError } from "../../lib/signalling/session_description.ts";
 import { OFFER_SDP } from "./session_description_test.ts";
 
 /** A backend that answers every offer with a fixed SDP and records hang-ups. */
-function backend(): SignallingBackend & { hungUp: string[] } {
+function backend(): SignallingBackend & { hungUp: string[]; keyFrames: number; reports: unknown[] } {
   const hungUp: string[] = [];
+  const reports: unknown[] = [];
   return {
     hungUp,
+    reports,
+    keyFrames: 0,
+    reportRtpLatency(id, latency) {
+      reports.push({ id, ...latency });
+    },
+    requestKeyFrame() {
+      this.keyFrames++;
+    },
     answer(offer) {
       if (offer.includes("H265")) {
         return Promise.reject(new SignallingError(400, "Offer has no usable H.264 video"));
@@ -98,4 +114,43 @@ Deno.test("signallingHandler serves status and health, with CORS for browsers", 
   assertEquals(status.headers.get("access-control-allow-origin"), "*");
   assertEquals(await (await handle(new Request(BASE + "/healthz"))).text(), "ok\n");
   assertEquals((await handle(new Request(BASE + "/whep", { method: "OPTIONS" }))).status, 204);
+});
+
+Deno.test("signallingHandler answers GET /api/clock with the server's wall clock at receiving and answering", async () => {
+  const before = wallClockMs();
+  const response = await signallingHandler(backend())(new Request(BASE + CLOCK_PATH));
+  const after = wallClockMs();
+  assertEquals(response.status, 200);
+  const reply = parseClockReply(await response.text());
+  assert(before <= reply.t1 && reply.t1 <= reply.t2 && reply.t2 <= after, JSON.stringify(reply));
+  assertEquals((await signallingHandler(backend())(post(CLOCK_PATH, "", "text/plain"))).status, 405);
+});
+
+Deno.test("signallingHandler passes POST /api/keyframe to the backend and answers 204", async () => {
+  const b = backend();
+  const response = await signallingHandler(b)(post(KEYFRAME_PATH, "", "text/plain"));
+  assertEquals(response.status, 204);
+  assertEquals(b.keyFrames, 1);
+  assertEquals((await signallingHandler(b)(new Request(BASE + KEYFRAME_PATH))).status, 405);
+  assertEquals(b.keyFrames, 1);
+});
+
+Deno.test("signallingHandler takes an RTP viewer's latency report and refuses malformed ones with 400", async () => {
+  const b = backend();
+  const handle = signallingHandler(b);
+  const path = latencyPath("0d9c6f38-6f0e");
+  const ok = await handle(post(path, '{"t":"latency","p50":8.5,"p95":12}', "application/json"));
+  assertEquals(ok.status, 204);
+  assertEquals(b.reports, [{ id: "0d9c6f38-6f0e", p50: 8.5, p95: 12, offsetBoundMs: undefined }]);
+  for (const body of ['{"t":"ping","c0":1}', '{"t":"latency","p50":"x","p95":1}', "nope"]) {
+    const response = await handle(post(path, body, "application/json"));
+    assertEquals(response.status, 400, body);
+    assertEquals((await response.text()).split("\n").length, 2, "one line");
+  }
+  assertEquals((await handle(post(path, "{}", "text/plain"))).status, 415);
+  assertEquals(
+    (await handle(post("/api/rtp-viewers/NOT_HEX/latency", "{}", "application/json"))).status,
+    404,
+  );
+  assertEquals(b.reports.length, 1);
 });

@@ -2,7 +2,7 @@
 import { freeUdpPort } from "../../lib/free_port.ts";
 import { RUN_FLAGS } from "../../lib/permissions.ts";
 
-export { freeTcpPort, freeUdpPort } from "../../lib/free_port.ts";
+export { freeRtpPort, freeTcpPort, freeUdpPort } from "../../lib/free_port.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 export const SERVER = new URL("server.ts", ROOT).pathname;

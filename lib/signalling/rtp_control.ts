@@ -1,0 +1,104 @@
+/**
+ * An RTP viewer's link back to the server over HTTP: follows the server's clock (ten quick
+ * exchanges, then one a second) so RTCP capture times can be read on this machine's clock, and
+ * asks for keyframes so a viewer that joins mid-stream starts at once instead of at the next GOP;
+ * reports its measured latency for the server's status page.
+ */
+import { ClockOffset } from "../stats/clock_offset.ts";
+import { wallClockMs } from "../wall_clock.ts";
+import {
+  CLOCK_PATH,
+  ClockExchangeError,
+  KEYFRAME_PATH,
+  latencyPath,
+  parseClockReply,
+} from "./clock_exchange.ts";
+import { encodeTelemetry } from "./telemetry.ts";
+import { log } from "../log.ts";
+
+const KEYFRAME_INTERVAL_MS = 300;
+const TIMEOUT_MS = 2000;
+
+export class RtpControl {
+  #base: string;
+  #stop = new AbortController();
+  #signal: AbortSignal;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #lastKeyFrame = -Infinity;
+  #warned = false;
+  /** The server's clock relative to this one. */
+  readonly clock = new ClockOffset();
+  keyFramesRequested = 0;
+  /** This viewer's id in the server's status page. */
+  readonly id = crypto.randomUUID();
+
+  /** `base` is the server's HTTP origin, e.g. http://10.0.0.2:8080. */
+  constructor(base: string, options: { signal?: AbortSignal } = {}) {
+    this.#base = base;
+    this.#signal = options.signal ? AbortSignal.any([options.signal, this.#stop.signal]) : this.#stop.signal;
+    let sent = 0;
+    const next = async () => {
+      await this.#exchange();
+      sent++;
+      if (!this.#signal.aborted) this.#timer = setTimeout(next, sent < 10 ? 100 : 1000);
+    };
+    void next();
+  }
+
+  async #exchange(): Promise<void> {
+    const t0 = wallClockMs();
+    try {
+      const response = await this.#fetch(CLOCK_PATH, "GET");
+      const t3 = wallClockMs();
+      const reply = parseClockReply(await response.text());
+      this.clock.add({ t0, t1: reply.t1, t2: reply.t2, t3 });
+    } catch (error) {
+      this.#warn(error);
+    }
+  }
+
+  /** Asks the server for a keyframe, at most once per 300 ms. Returns whether one was asked. */
+  requestKeyFrame(): boolean {
+    const now = performance.now();
+    if (this.#signal.aborted || now - this.#lastKeyFrame < KEYFRAME_INTERVAL_MS) return false;
+    this.#lastKeyFrame = now;
+    this.keyFramesRequested++;
+    this.#fetch(KEYFRAME_PATH, "POST").then((r) => r.body?.cancel(), (error) => this.#warn(error));
+    return true;
+  }
+
+  /** Tells the server this viewer's latency, for its status page. */
+  reportLatency(p50: number, p95: number): void {
+    if (this.#signal.aborted) return;
+    const body = encodeTelemetry({ t: "latency", p50, p95, offsetBoundMs: this.clock.boundMs });
+    this.#fetch(latencyPath(this.id), "POST", body).then((r) => r.body?.cancel(), (e) => this.#warn(e));
+  }
+
+  async #fetch(path: string, method: string, body?: string): Promise<Response> {
+    const signal = AbortSignal.any([this.#signal, AbortSignal.timeout(TIMEOUT_MS)]);
+    const headers = body === undefined ? undefined : { "content-type": "application/json" };
+    const response = await fetch(new URL(path, this.#base), { method, signal, body, headers });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new ClockExchangeError(`${method} ${path} answered ${response.status}`);
+    }
+    return response;
+  }
+
+  /** The built-in figure is optional: say once why it is missing, never stop the video for it. */
+  #warn(error: unknown): void {
+    if (this.#signal.aborted || this.#warned) return;
+    this.#warned = true;
+    const reason = error instanceof Error ? error.message : String(error);
+    log.info(`No clock exchange with rov-server at ${this.#base} (${reason}): built-in latency unavailable`);
+  }
+
+  close(): void {
+    this.#stop.abort();
+    clearTimeout(this.#timer);
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
