@@ -4,7 +4,8 @@
  */
 import { CLIENT_HELP, type ClientOptions, parseClientOptions } from "./lib/cli/client_options.ts";
 import { interrupted, runMain } from "./lib/cli/run_main.ts";
-import { gstreamer, hasElement } from "./lib/ffi/gst.ts";
+import { hasElement } from "./lib/ffi/gst.ts";
+import { loadGStreamer } from "./lib/media/launch.ts";
 import { hostOs } from "./lib/ffi/library_path.ts";
 import { displaySinks, isMulticast, type RtpInput } from "./lib/media/receiver.ts";
 import { chooseDecoder } from "./lib/media/codec_choice.ts";
@@ -110,7 +111,7 @@ async function main(args: string[]): Promise<number> {
   if (options.doctor) return await clientDoctor(options);
   // Made in the background while GStreamer loads and discovery runs, ready for the offer.
   if (options.transport !== "rtp") void prepareCertificate();
-  gstreamer();
+  loadGStreamer(PROGRAM, options.transport ?? "webrtc");
   const registry = gstRegistry();
   if (options.sink && !hasElement(options.sink)) {
     throw new MediaError(`GStreamer element "${options.sink}" is not installed (--sink)`);

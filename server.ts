@@ -6,7 +6,7 @@
 import { parseServerOptions, SERVER_HELP, type ServerOptions } from "./lib/cli/server_options.ts";
 import { CliError } from "./lib/cli/cli_error.ts";
 import { interrupted, runMain } from "./lib/cli/run_main.ts";
-import { gstreamer } from "./lib/ffi/gst.ts";
+import { loadGStreamer } from "./lib/media/launch.ts";
 import { hostOs } from "./lib/ffi/library_path.ts";
 import { encoderProfile } from "./lib/media/encoder.ts";
 import { chooseEncoder } from "./lib/media/codec_choice.ts";
@@ -21,6 +21,7 @@ import { OfferError, Viewer } from "./lib/webrtc/viewer.ts";
 import { hostAddresses, isWildcard, prepareCertificate } from "./lib/webrtc/ice_config.ts";
 import { type SignallingBackend, signallingHandler, type ViewerKind } from "./lib/signalling/routes.ts";
 import { RtpViewers } from "./lib/signalling/rtp_viewers.ts";
+import { viewerPage } from "./lib/web/assets.ts";
 import { SignallingError } from "./lib/signalling/session_description.ts";
 import { streamSdp } from "./lib/signalling/stream_sdp.ts";
 import { Announcer } from "./lib/discovery/announcer.ts";
@@ -100,7 +101,7 @@ async function main(args: string[]): Promise<number> {
   }
   setLogLevel(options.verbose ? "debug" : "info");
   if (options.doctor) return await serverDoctor(options);
-  gstreamer();
+  loadGStreamer(PROGRAM, options.transport);
   await checkFile(options);
   const os = hostOs();
   const encoder = options.filePassthrough ? undefined : await chooseEncoder(options.encoder, gstRegistry());
@@ -147,7 +148,12 @@ async function main(args: string[]): Promise<number> {
       })
       : undefined;
 
+  const page = await viewerPage().catch((error) => {
+    log.info(`No browser viewer at /: ${error instanceof Error ? error.message : error}`);
+    return undefined;
+  });
   const backend: SignallingBackend = {
+    viewerPage: output.kind === "appsink" ? page : undefined,
     async answer(offer: string, kind: ViewerKind) {
       if (output.kind === "udp") {
         throw new SignallingError(
@@ -309,9 +315,9 @@ async function main(args: string[]): Promise<number> {
   log.info(
     `${PROGRAM} "${options.name}": ${options.source} ${options.width}x${options.height}@${options.fps} H.264 ` +
       `${encoder ? `${encoder.element} ${options.bitrateKbps} kbit/s` : "passthrough (no encoder)"}; ` +
-      `signalling http://${
-        urlHost(shown)
-      }:${bound.port}/ (POST /offer, POST /whep, GET /api/status, GET /stream.sdp)` +
+      `signalling http://${urlHost(shown)}:${bound.port}/ (${
+        output.kind === "appsink" && page ? "browser viewer at /, " : ""
+      }POST /offer, POST /whep, GET /api/status, GET /stream.sdp)` +
       media + (announcer ? `; discovery UDP ${options.discoveryPort}` : ""),
   );
 

@@ -59,10 +59,17 @@ export function openLibrary<S extends Deno.ForeignLibraryInterface>(
     try {
       return { library: (options.open ?? Deno.dlopen)(path, symbols), path };
     } catch (error) {
-      tried.push(`${path} (${error instanceof Error ? error.message.split("\n")[0] : error})`);
+      const reason = (error instanceof Error ? error.message.split("\n")[0] : String(error))
+        .replaceAll("Could not open library: ", "");
+      tried.push(tried.length === 0 ? `${path} (${reason})` : path);
     }
   }
-  throw new GstMissingError(`Cannot load GStreamer: tried ${tried.join(", ")}; ${installHint(options.os)}`);
+  // The first path's reason is the telling one (a broken install, a wrong architecture); the rest
+  // are the usual places, named so a user can see where it looked.
+  throw new GstMissingError(
+    `Cannot load GStreamer: tried ${tried.join(", ")}; ${installHint(options.os)}` +
+      ` (or set ROV_GST_LIB_DIR to the folder that has it)`,
+  );
 }
 
 /** Loads and initialises GStreamer once; later calls return the same bindings. */

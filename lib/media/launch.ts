@@ -1,6 +1,7 @@
 /** Starting a pipeline from a description: debug logging and GStreamer errors as user errors. */
 import { Pipeline } from "../ffi/pipeline.ts";
-import { GstError } from "../ffi/gst.ts";
+import { GstError, GstMissingError, gstreamer } from "../ffi/gst.ts";
+import { pluginsSentence, type Program, type Transport } from "./plugins.ts";
 import { hostOs } from "../ffi/library_path.ts";
 import { describeMediaError, type ErrorContext, MediaError } from "./media_error.ts";
 import { log } from "../log.ts";
@@ -12,6 +13,21 @@ export function launch(description: string, context: Partial<ErrorContext> = {})
     return new Pipeline(description);
   } catch (error) {
     throw asMediaError(error, context);
+  }
+}
+
+/**
+ * Loads GStreamer for `program`; when it is not installed, one line names the installer for this OS
+ * and the plugins the mode needs (what a first run of a downloaded executable shows).
+ */
+export function loadGStreamer(program: Program, transport: Transport): void {
+  try {
+    gstreamer();
+  } catch (error) {
+    if (!(error instanceof GstMissingError)) throw error;
+    throw new MediaError(`${error.message}. ${pluginsSentence(program, transport, hostOs())}`, {
+      cause: error,
+    });
   }
 }
 

@@ -61,3 +61,58 @@ export function packageFor(element: string, os: HostOs): string {
   if (os === "darwin") return "GStreamer framework .pkg (or brew install gstreamer)";
   return "GStreamer MSVC x86_64 runtime (complete)";
 }
+
+export type Program = "rov-server" | "rov-client";
+export type Transport = "webrtc" | "rtp";
+
+/** The camera plugin per OS (gst-inspect-1.0 names). */
+const CAMERA: Record<HostOs, string> = {
+  linux: "video4linux2",
+  darwin: "applemedia",
+  windows: "mediafoundation",
+};
+/** The window's video sink plugin per OS. */
+const WINDOW: Record<HostOs, string> = { linux: "ximagesink", darwin: "osxvideo", windows: "d3d11" };
+
+/**
+ * The GStreamer plugins (as gst-inspect-1.0 and the installers name them) a program needs in a mode,
+ * with the software codec; a hardware codec plugin (nvcodec, va, v4l2codecs) replaces it when present.
+ */
+export function requiredPlugins(program: Program, transport: Transport, os: HostOs): string[] {
+  const rtp = transport === "rtp" ? ["rtpmanager", "udp"] : [];
+  if (program === "rov-server") {
+    return [
+      "coreelements",
+      "app",
+      "videotestsrc",
+      "videoconvertscale",
+      "videorate",
+      "playback",
+      "pango",
+      "compositor",
+      CAMERA[os],
+      "x264",
+      "videoparsersbad",
+      "rtp",
+      ...rtp,
+    ];
+  }
+  return [
+    "coreelements",
+    "app",
+    "rtpmanager",
+    "rtp",
+    "videoparsersbad",
+    "libav",
+    "videoconvertscale",
+    WINDOW[os],
+    ...(transport === "rtp" ? ["udp"] : []),
+  ];
+}
+
+/** The sentence added to "Cannot load GStreamer" on first run: what this mode needs installed. */
+export function pluginsSentence(program: Program, transport: Transport, os: HostOs): string {
+  return `${program} --transport ${transport} needs the GStreamer plugins ${
+    requiredPlugins(program, transport, os).join(", ")
+  }`;
+}

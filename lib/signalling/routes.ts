@@ -1,6 +1,7 @@
 /**
  * The server's HTTP API as one plain `(Request) => Promise<Response>` handler:
- * `POST /offer` (JSON), WHEP (`POST /whep`, `DELETE /whep/<id>`), `GET /api/status`, `GET /healthz`,
+ * `GET /` (the browser viewer), `POST /offer` (JSON), WHEP (`POST /whep`, `DELETE /whep/<id>`),
+ * `GET /api/status`, `GET /healthz`,
  * and the RTP viewers' side channel: `GET /api/clock`, `POST /api/keyframe`,
  * `POST /api/rtp-viewers/<id>/latency`, `GET /stream.sdp`.
  */
@@ -28,6 +29,8 @@ export interface SignallingBackend {
   streamSdp?(): string | undefined;
   /** Asks the encoder for a keyframe (rate-limited by the server). */
   requestKeyFrame(): void;
+  /** The browser viewer page served at `/`, when the server has one. */
+  viewerPage?: string;
   /** An RTP viewer's measured latency (WebRTC viewers report on their data channel). */
   reportRtpLatency?(viewer: string, latency: ViewerLatency): void;
 }
@@ -96,6 +99,10 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
     try {
       if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
       if (pathname === "/healthz") return expect(request, "GET", () => reply(200, "ok\n"));
+      if (pathname === "/" && backend.viewerPage !== undefined) {
+        const page = backend.viewerPage;
+        return expect(request, "GET", () => reply(200, page, "text/html; charset=utf-8"));
+      }
       if (pathname === "/api/status") return expect(request, "GET", () => json(200, backend.status()));
       if (pathname === CLOCK_PATH) {
         return expect(

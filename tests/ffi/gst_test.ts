@@ -24,7 +24,7 @@ Deno.test("openLibrary names every path tried and the installer when GStreamer i
   }
   assertThrows(
     () => openLibrary("glib", {}, { os: "linux", env: {}, open: failing }),
-    /libglib-2\.0\.so\.0 \(Could not open library/,
+    /^GstMissingError: Cannot load GStreamer: tried libglib-2\.0\.so\.0 \(libglib-2\.0\.so\.0: cannot open shared object file\), \/usr\/lib/,
   );
 });
 

@@ -6,6 +6,7 @@ import {
   parseClockReply,
 } from "../../lib/signalling/clock_exchange.ts";
 import { wallClockMs } from "../../lib/wall_clock.ts";
+import { viewerPage } from "../../lib/web/assets.ts";
 import { type SignallingBackend, signallingHandler } from "../../lib/signalling/routes.ts";
 import { SignallingError } from "../../lib/signalling/session_description.ts";
 import { OFFER_SDP } from "./session_description_test.ts";
@@ -153,4 +154,13 @@ Deno.test("signallingHandler takes an RTP viewer's latency report and refuses ma
     404,
   );
   assertEquals(b.reports.length, 1);
+});
+
+Deno.test("signallingHandler serves the browser viewer at / when the server has one", async () => {
+  const page = await viewerPage();
+  const response = await signallingHandler({ ...backend(), viewerPage: page })(new Request(BASE + "/"));
+  assertEquals(response.status, 200);
+  assertEquals(response.headers.get("content-type"), "text/html; charset=utf-8");
+  assertMatch(await response.text(), /fetch\("\/whep"/);
+  assertEquals((await signallingHandler(backend())(new Request(BASE + "/"))).status, 404);
 });
