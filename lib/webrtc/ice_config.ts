@@ -78,5 +78,16 @@ export function peerConfig(options: IceOptions): Partial<PeerConfig> {
     iceAdditionalHostAddresses: options.addresses,
     iceInterfaceAddresses: bound ? { udp4: options.addresses[0] } : undefined,
     bundlePolicy: "max-bundle",
+    iceFilterCandidatePair: samePlaceOnly,
   };
+}
+
+/**
+ * Pairs a loopback candidate only with a loopback candidate. A browser on the same machine offers its
+ * LAN address; a check from our 127.0.0.1 socket to it is answered from 127.0.0.1, which werift
+ * rejects as an unexpected address, so such pairs only cost checks and retransmissions. Between two
+ * machines no loopback candidate appears, so nothing else is filtered.
+ */
+export function samePlaceOnly(pair: { localCandidate: { host: string }; remoteCandidate: { host: string } }) {
+  return isLoopback(pair.localCandidate.host) === isLoopback(pair.remoteCandidate.host);
 }

@@ -139,6 +139,6 @@ Deno.test("rov-server and rov-client print help and version", async () => {
     const version = start(script, ["--version"]);
     assertEquals((await version.child.status).code, 0);
     await version.stdout.done;
-    assertMatch(version.stdout.text, /^rov-(server|client) \d+\.\d+\.\d+ \(Deno /);
+    assertMatch(version.stdout.text, /^rov-(server|client) \d+\.\d+\.\d+ \(from source, \w+; Deno /);
   }
 });

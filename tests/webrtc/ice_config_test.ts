@@ -1,5 +1,5 @@
 import { assertEquals } from "../support/assert.ts";
-import { hostAddresses, peerConfig, PUBLIC_STUN } from "../../lib/webrtc/ice_config.ts";
+import { hostAddresses, peerConfig, PUBLIC_STUN, samePlaceOnly } from "../../lib/webrtc/ice_config.ts";
 
 const interfaces = [
   { family: "IPv4" as const, address: "127.0.0.1", netmask: "255.0.0.0" },
@@ -29,4 +29,15 @@ Deno.test("peerConfig has no ICE server unless STUN is asked for", () => {
     peerConfig({ addresses: ["192.168.2.2", "127.0.0.1"], stun: false }).iceInterfaceAddresses,
     undefined,
   );
+});
+
+Deno.test("samePlaceOnly pairs loopback with loopback and LAN with LAN", () => {
+  const pair = (local: string, remote: string) => ({
+    localCandidate: { host: local },
+    remoteCandidate: { host: remote },
+  });
+  assertEquals(samePlaceOnly(pair("127.0.0.1", "127.0.0.1")), true);
+  assertEquals(samePlaceOnly(pair("192.168.2.2", "192.168.2.1")), true);
+  assertEquals(samePlaceOnly(pair("127.0.0.1", "192.168.2.1")), false);
+  assertEquals(samePlaceOnly(pair("192.168.2.2", "127.0.0.1")), false);
 });

@@ -1,0 +1,32 @@
+/** The browser viewer rov-server shows at `/`, in a real Chromium (Debian's, driven by playwright-core). */
+import { chromium } from "playwright-core";
+import { assertMatch } from "../support/assert.ts";
+import { startServer } from "../support/processes.ts";
+import { CHROMIUM_FLAGS } from "../../bench/chromium.ts";
+
+Deno.test("the viewer page at / plays the stream in Chromium and shows its size, fps and bitrate", async () => {
+  const server = await startServer(["--width", "640", "--height", "360"]);
+  const profile = await Deno.makeTempDir();
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+  try {
+    const tab = await browser.newPage();
+    await tab.goto(`${server.url}/`);
+    // The page replaces a session that shows nothing after 5 s, so allow for one replacement.
+    await tab.waitForFunction(
+      String
+        .raw`/^640x360 \d+\.\d fps [\d.]+ Mbit\/s/.test(document.getElementById("status")?.textContent ?? "")`,
+      undefined,
+      { timeout: 25_000 },
+    );
+    const width = await tab.evaluate(`document.getElementById("video").videoWidth`);
+    assertMatch(String(width), /^640$/);
+  } finally {
+    await browser.close();
+    await server.stop();
+    await Deno.remove(profile, { recursive: true });
+  }
+});
