@@ -45,8 +45,8 @@ for (const s of sizes) {
     results.push(r);
   }
   console.error(`[${label}] (e) Chromium over WHEP: running for ${s.seconds} s ...`);
-  // One retry: Chromium sometimes never gets media on loopback (connection "disconnected" after
-  // ICE succeeded; not understood yet). The first failure is reported, never hidden.
+  // One retry: a lost DTLS flight can still leave a session without a picture now and then (see
+  // docs/latency.md). The first failure is reported, never hidden.
   const browserRun = () =>
     chromiumViewer(s).catch((
       e,

@@ -76,10 +76,13 @@ RTP transport (a server started with --transport rtp; --auto learns all of this 
   --rtp-host ADDR            multicast group to join (default 239.255.0.1) or local address for unicast
   --rtp-port N               RTP port (default 5004)
   --rtp-interface NAME       network interface to join the multicast group on
+  --host ADDR                with --transport rtp: the server's HTTP address, for the built-in latency
+                             (clock exchange, RTCP capture times) and a keyframe on joining
 
 Other
-  --stats-json FILE          one JSON line per decoded frame: time, size, and capture → decoded latency
-                             when the server runs --source stamp (clocks of both machines must agree)
+  --stats-json FILE          one JSON line per decoded frame: time, size, built-in capture → decoded
+                             latency, and the pixel-stamp figure when the server runs --source stamp
+                             (the pixel figure needs both machines' clocks to agree)
   --verbose                  log GStreamer pipelines and connection details
   --help                     this text
   --version                  version and build information
