@@ -70,6 +70,13 @@ export function describeCompileFailure(program: ProgramName, target: Target, std
       `${cause ? ` (${cause})` : ""}; compile on a machine that can reach dl.deno.land, ` +
       `or set DENORT_BIN to a denort binary for that target`;
   }
-  const line = stderr.split("\n").map((l) => l.trim()).find((l) => /^error:/i.test(l));
-  return `${what}: ${line?.replace(/^error:\s*/i, "") ?? "deno compile failed"}`;
+  const lines = stderr.split("\n").map((l) => l.trim());
+  const line = lines.find((l) => /^error:/i.test(l))?.replace(/^error:\s*/i, "") ?? "deno compile failed";
+  // "Caused by:" lists causes outermost first; the innermost one says what actually went wrong.
+  const from = lines.indexOf("Caused by:") + 1;
+  const to = lines.indexOf("", from);
+  const causes = from === 0
+    ? []
+    : lines.slice(from, to === -1 ? undefined : to).map((l) => l.replace(/^\d+: /, ""));
+  return `${what}: ${line}${causes.length > 0 ? ` (${causes.at(-1)})` : ""}`;
 }

@@ -60,4 +60,15 @@ Caused by:
     describeCompileFailure("rov-server", target, 'error: Module not found "file:///x/server.ts".\n  at foo'),
     'Cannot compile rov-server for x86_64-unknown-linux-gnu: Module not found "file:///x/server.ts".',
   );
+  // A stand-in base binary of the wrong kind (DENORT_BIN = a Linux deno for a Windows target).
+  assertEquals(
+    describeCompileFailure(
+      "rov-server",
+      TARGETS.find((t) => t.exe === ".exe")!,
+      "error: Writing deno compile executable to temporary file 'x.tmp'\n\nCaused by:\n" +
+        "    0: Writing binary bytes\n    1: Invalid object: Failed to parse PE\n\nStack backtrace:\n   0: <unknown>",
+    ),
+    "Cannot compile rov-server for x86_64-pc-windows-msvc: Writing deno compile executable to temporary " +
+      "file 'x.tmp' (Invalid object: Failed to parse PE)",
+  );
 });
