@@ -30,6 +30,10 @@ Deno.test("ci.yml runs on push and pull request: install, fmt/lint/type-check, t
   const flow = await workflow("ci.yml");
   checkJobs(flow);
   assert("push" in flow.on && "pull_request" in flow.on);
+  // Debian, as developers run it, privileged for the suite's network namespaces.
+  const container = (flow.jobs.test as Job & { container?: { image: string; options: string } }).container;
+  assertEquals(container?.image, "debian:12");
+  assert(container?.options.includes("--privileged"));
   const runs = Object.values(flow.jobs).flatMap((j) => j.steps.map((s) => s.run ?? "")).join("\n");
   assert(runs.includes(".ci/install --peers"), runs);
   assert(runs.includes("deno task check"), runs);
