@@ -58,7 +58,7 @@ async function compileOne(program: (typeof PROGRAMS)[number]["name"], target: Ta
     stderr: "piped",
   }).output();
   if (!output.success) {
-    throw new Error(describeCompileFailure(program, target, new TextDecoder().decode(output.stderr)));
+    throw new Error(describeCompileFailure(new TextDecoder().decode(output.stderr), { program, target }));
   }
 }
 
@@ -108,7 +108,7 @@ async function main(args: string[]): Promise<number> {
     for (const [index, { program, target }] of jobs.entries()) {
       const info: BuildInfo = { ...built, target: target.triple };
       await Deno.writeTextFile(BUILD_INFO, JSON.stringify(info) + "\n");
-      const path = outputPath(program, target, outDir);
+      const path = outputPath(program, target, { outDir });
       console.log(`[${index + 1}/${jobs.length}] ${program} for ${target.triple} → ${path}`);
       await compileOne(program, target, outDir);
       sums.push(`${await sha256(new URL(path, ROOT).pathname)}  ${path.split("/").pop()}`);

@@ -36,8 +36,8 @@ export function hostTarget(build: { os: string; arch: string } = Deno.build): Ta
 }
 
 /** The executable's path under `outDir`. */
-export function outputPath(program: ProgramName, target: Target, outDir: string): string {
-  return `${outDir}/${program}-${target.label}${target.exe}`;
+export function outputPath(program: ProgramName, target: Target, options: { outDir: string }): string {
+  return `${options.outDir}/${program}-${target.label}${target.exe}`;
 }
 
 /** The arguments of `deno compile` for one program and target. */
@@ -51,7 +51,7 @@ export function compileArgs(program: ProgramName, target: Target, options: { out
     "--target",
     target.triple,
     "--output",
-    outputPath(program, target, options.outDir),
+    outputPath(program, target, options),
     entry,
   ];
 }
@@ -60,11 +60,15 @@ export function compileArgs(program: ProgramName, target: Target, options: { out
  * One line for a failed `deno compile`: most often the base binary (denort) could not be downloaded,
  * which is the case on machines without access to dl.deno.land.
  */
-export function describeCompileFailure(program: ProgramName, target: Target, stderr: string): string {
-  const what = `Cannot compile ${program} for ${target.triple}`;
-  const download = /(https:\/\/\S*denort\S*?)(?:\)|:|\s|$)/.exec(stderr);
+export function describeCompileFailure(
+  stderr: string,
+  job: { program: ProgramName; target: Target },
+): string {
+  const what = `Cannot compile ${job.program} for ${job.target.triple}`;
+  // Only a failed request counts: the "Download <url>" line is printed before every first compile.
+  const download = /error sending request for url \((\S*denort\S*?)\)/.exec(stderr);
   if (download) {
-    const cause = /(dns error|Connection refused|timed out|certificate|Network is unreachable|404 Not Found)/i
+    const cause = /(dns error|Connection refused|timed out|certificate|Network is unreachable)/i
       .exec(stderr)?.[1];
     return `${what}: the Deno runtime it is built on could not be downloaded from ${download[1]}` +
       `${cause ? ` (${cause})` : ""}; compile on a machine that can reach dl.deno.land, ` +

@@ -25,7 +25,7 @@ export function loadGStreamer(program: Program, transport: Transport): void {
     gstreamer();
   } catch (error) {
     if (!(error instanceof GstMissingError)) throw error;
-    throw new MediaError(`${error.message}. ${pluginsSentence(program, transport, hostOs())}`, {
+    throw new MediaError(`${error.message}. ${pluginsSentence(program, { transport, os: hostOs() })}`, {
       cause: error,
     });
   }

@@ -78,7 +78,8 @@ const WINDOW: Record<HostOs, string> = { linux: "ximagesink", darwin: "osxvideo"
  * The GStreamer plugins (as gst-inspect-1.0 and the installers name them) a program needs in a mode,
  * with the software codec; a hardware codec plugin (nvcodec, va, v4l2codecs) replaces it when present.
  */
-export function requiredPlugins(program: Program, transport: Transport, os: HostOs): string[] {
+export function requiredPlugins(program: Program, mode: { transport: Transport; os: HostOs }): string[] {
+  const { transport, os } = mode;
   const rtp = transport === "rtp" ? ["rtpmanager", "udp"] : [];
   if (program === "rov-server") {
     return [
@@ -111,8 +112,8 @@ export function requiredPlugins(program: Program, transport: Transport, os: Host
 }
 
 /** The sentence added to "Cannot load GStreamer" on first run: what this mode needs installed. */
-export function pluginsSentence(program: Program, transport: Transport, os: HostOs): string {
-  return `${program} --transport ${transport} needs the GStreamer plugins ${
-    requiredPlugins(program, transport, os).join(", ")
+export function pluginsSentence(program: Program, mode: { transport: Transport; os: HostOs }): string {
+  return `${program} --transport ${mode.transport} needs the GStreamer plugins ${
+    requiredPlugins(program, mode).join(", ")
   }`;
 }

@@ -35,7 +35,7 @@ for (
       new RegExp(`^${program}: Cannot load GStreamer: tried libgstreamer-1\\.0\\.so\\.0 \\(`),
     );
     assertMatch(stderr, /sudo apt-get install gstreamer1\.0-tools .*\(Fedora: sudo dnf install /);
-    const plugins = requiredPlugins(program, transport, "linux").join(", ");
+    const plugins = requiredPlugins(program, { transport, os: "linux" }).join(", ");
     assert(
       stderr.includes(`${program} --transport ${transport} needs the GStreamer plugins ${plugins}\n`),
       stderr,

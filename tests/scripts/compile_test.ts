@@ -53,7 +53,7 @@ Deno.test("scripts/compile.ts builds both programs into the output folder and pu
     assertEquals(result.code, 0, result.stderr);
     assertMatch(result.stdout, /\[1\/2\] rov-server for .*\n\[2\/2\] rov-client for /);
     for (const program of PROGRAMS) {
-      const info = await Deno.stat(outputPath(program.name, hostTarget()!, dir));
+      const info = await Deno.stat(outputPath(program.name, hostTarget()!, { outDir: dir }));
       assert(info.isFile && info.size > 1_000_000, `${program.name}: ${info.size} bytes`);
     }
     assertEquals(await Deno.readTextFile(BUILD_INFO), before);
