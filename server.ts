@@ -148,12 +148,15 @@ async function main(args: string[]): Promise<number> {
       })
       : undefined;
 
-  const page = await viewerPage().catch((error) => {
-    log.info(`No browser viewer at /: ${error instanceof Error ? error.message : error}`);
-    return undefined;
-  });
+  // The browser viewer plays WebRTC; a plain-RTP server has none.
+  const page = output.kind === "appsink"
+    ? await viewerPage().catch((error) => {
+      log.info(`No browser viewer at /: ${error instanceof Error ? error.message : error}`);
+      return undefined;
+    })
+    : undefined;
   const backend: SignallingBackend = {
-    viewerPage: output.kind === "appsink" ? page : undefined,
+    viewerPage: page,
     async answer(offer: string, kind: ViewerKind) {
       if (output.kind === "udp") {
         throw new SignallingError(
@@ -316,7 +319,7 @@ async function main(args: string[]): Promise<number> {
     `${PROGRAM} "${options.name}": ${options.source} ${options.width}x${options.height}@${options.fps} H.264 ` +
       `${encoder ? `${encoder.element} ${options.bitrateKbps} kbit/s` : "passthrough (no encoder)"}; ` +
       `signalling http://${urlHost(shown)}:${bound.port}/ (${
-        output.kind === "appsink" && page ? "browser viewer at /, " : ""
+        page ? "browser viewer at /, " : ""
       }POST /offer, POST /whep, GET /api/status, GET /stream.sdp)` +
       media + (announcer ? `; discovery UDP ${options.discoveryPort}` : ""),
   );

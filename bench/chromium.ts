@@ -2,14 +2,14 @@
  * Contender (e): Chromium (Debian `chromium`, driven by npm playwright-core) watches rov-server over
  * WHEP and reads each frame's pixel stamp with requestVideoFrameCallback and a canvas.
  */
-import { chromium } from "playwright-core";
+import { type BrowserContext, chromium } from "playwright-core";
 import type { Result, Setting } from "./contenders.ts";
 import { startStampServer, withCpu } from "./contenders.ts";
 
 const PAGE = new URL("whep_viewer.html", import.meta.url);
 
 /** Chromium flags for a closed network: nothing contacted but loopback, WebRTC allowed on loopback. */
-export const CHROMIUM_FLAGS = [
+const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
@@ -22,6 +22,23 @@ export const CHROMIUM_FLAGS = [
   "--disable-features=WebRtcHideLocalIpsWithMdns",
 ];
 
+/** Debian's Chromium, headless, in a fresh profile; `close()` quits it and removes the profile. */
+export async function launchChromium(): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
+  const profile = await Deno.makeTempDir();
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      await Deno.remove(profile, { recursive: true });
+    },
+  };
+}
+
 export async function chromiumViewer(s: Setting): Promise<Result> {
   const server = await startStampServer(s);
   const page = await Deno.readTextFile(PAGE);
@@ -30,12 +47,7 @@ export async function chromiumViewer(s: Setting): Promise<Result> {
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     () => new Response(page, { headers: { "content-type": "text/html" } }),
   );
-  const profile = await Deno.makeTempDir();
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
+  const { browser, close } = await launchChromium();
   try {
     await browser.grantPermissions(["camera", "microphone"]);
     const tab = await browser.newPage();
@@ -74,9 +86,8 @@ export async function chromiumViewer(s: Setting): Promise<Result> {
         : undefined,
     };
   } finally {
-    await browser.close();
+    await close();
     await http.shutdown();
     await server.stop();
-    await Deno.remove(profile, { recursive: true });
   }
 }

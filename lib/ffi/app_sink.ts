@@ -81,11 +81,11 @@ export class AppSink {
     const { gst } = gstreamer();
     const out: Sample = {};
     const buffer = gst.gst_sample_get_buffer(sample);
-    if (buffer !== null && ntpTime) {
-      const meta = gst.gst_buffer_get_reference_timestamp_meta(buffer, ntpCaps());
-      if (meta !== null) out.ntpTime = new Deno.UnsafePointerView(meta).getBigUint64(REFERENCE_TIMESTAMP);
-    }
     if (buffer !== null) {
+      if (ntpTime) {
+        const meta = gst.gst_buffer_get_reference_timestamp_meta(buffer, ntpCaps());
+        if (meta !== null) out.ntpTime = new Deno.UnsafePointerView(meta).getBigUint64(REFERENCE_TIMESTAMP);
+      }
       const pts = new Deno.UnsafePointerView(buffer).getBigUint64(BUFFER_PTS);
       if (pts !== CLOCK_TIME_NONE) {
         out.pts = pts;

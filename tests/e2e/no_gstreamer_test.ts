@@ -3,7 +3,7 @@
  * hidden in a private mount namespace (bind-mounting /dev/null over it), so loading it fails for real.
  */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { CLIENT, SERVER, start } from "../support/processes.ts";
+import { CLIENT, freeRtpPort, freeTcpPort, rtpArgs, SERVER, start } from "../support/processes.ts";
 import { requiredPlugins } from "../../lib/media/plugins.ts";
 
 async function gstreamerLibrary(): Promise<string> {
@@ -16,9 +16,20 @@ async function gstreamerLibrary(): Promise<string> {
 
 for (
   const [program, script, args, transport] of [
-    ["rov-server", SERVER, ["--host", "127.0.0.1", "--no-discovery"], "webrtc"],
-    ["rov-server", SERVER, ["--transport", "rtp", "--rtp-host", "127.0.0.1", "--no-discovery"], "rtp"],
-    ["rov-client", CLIENT, ["--host", "127.0.0.1", "--headless"], "webrtc"],
+    // Free ports throughout, though no socket should open before GStreamer loads.
+    ["rov-server", SERVER, ["--host", "127.0.0.1", "--signal-port", "0", "--no-discovery"], "webrtc"],
+    [
+      "rov-server",
+      SERVER,
+      [...rtpArgs(freeRtpPort()), "--host", "127.0.0.1", "--signal-port", "0", "--no-discovery"],
+      "rtp",
+    ],
+    [
+      "rov-client",
+      CLIENT,
+      ["--host", "127.0.0.1", "--signal-port", String(freeTcpPort()), "--headless"],
+      "webrtc",
+    ],
   ] as const
 ) {
   Deno.test(`${program} --transport ${transport} without GStreamer names the installer and the plugins in one line`, async () => {

@@ -1,17 +1,11 @@
 /** The browser viewer rov-server shows at `/`, in a real Chromium (Debian's, driven by playwright-core). */
-import { chromium } from "playwright-core";
 import { assertMatch } from "../support/assert.ts";
 import { startServer } from "../support/processes.ts";
-import { CHROMIUM_FLAGS } from "../../bench/chromium.ts";
+import { launchChromium } from "../../bench/chromium.ts";
 
 Deno.test("the viewer page at / plays the stream in Chromium and shows its size, fps and bitrate", async () => {
   const server = await startServer(["--width", "640", "--height", "360"]);
-  const profile = await Deno.makeTempDir();
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
+  const { browser, close } = await launchChromium();
   try {
     const tab = await browser.newPage();
     await tab.goto(`${server.url}/`);
@@ -25,8 +19,7 @@ Deno.test("the viewer page at / plays the stream in Chromium and shows its size,
     const width = await tab.evaluate(`document.getElementById("video").videoWidth`);
     assertMatch(String(width), /^640$/);
   } finally {
-    await browser.close();
+    await close();
     await server.stop();
-    await Deno.remove(profile, { recursive: true });
   }
 });
