@@ -2,7 +2,15 @@
  * Loads GStreamer through Deno FFI and owns the low-level helpers every wrapper uses: C strings,
  * out-parameters, and the one place where a GError or a NULL return becomes an exception.
  */
-import { GLIB_SYMBOLS, GSTAPP_SYMBOLS, GSTREAMER_SYMBOLS, GSTVIDEO_SYMBOLS } from "./symbols.ts";
+import {
+  GLIB_SYMBOLS,
+  GOBJECT_SYMBOLS,
+  GSTAPP_SYMBOLS,
+  GSTREAMER_SYMBOLS,
+  GSTSDP_SYMBOLS,
+  GSTVIDEO_SYMBOLS,
+  GSTWEBRTC_SYMBOLS,
+} from "./symbols.ts";
 import {
   type Environment,
   type GstLibrary,
@@ -34,6 +42,13 @@ type Libs = {
   app: Deno.DynamicLibrary<typeof GSTAPP_SYMBOLS>["symbols"];
   video: Deno.DynamicLibrary<typeof GSTVIDEO_SYMBOLS>["symbols"];
   glib: Deno.DynamicLibrary<typeof GLIB_SYMBOLS>["symbols"];
+  gobject: Deno.DynamicLibrary<typeof GOBJECT_SYMBOLS>["symbols"];
+};
+
+/** The libraries only the webrtcbin engine needs: loaded on first use, so their absence costs nothing else. */
+type WebRtcLibs = {
+  sdp: Deno.DynamicLibrary<typeof GSTSDP_SYMBOLS>["symbols"];
+  webrtc: Deno.DynamicLibrary<typeof GSTWEBRTC_SYMBOLS>["symbols"];
 };
 
 let libs: Libs | undefined;
@@ -86,6 +101,7 @@ export function gstreamer(): Libs {
     app: openLibrary("gstapp", GSTAPP_SYMBOLS, where).library.symbols,
     video: openLibrary("gstvideo", GSTVIDEO_SYMBOLS, where).library.symbols,
     glib: openLibrary("glib", GLIB_SYMBOLS, where).library.symbols,
+    gobject: openLibrary("gobject", GOBJECT_SYMBOLS, where).library.symbols,
   };
   const error = outPointer();
   if (!loaded.gst.gst_init_check(null, null, error)) {
@@ -95,6 +111,20 @@ export function gstreamer(): Libs {
   loadedFrom = gst.path;
   libs = loaded;
   return loaded;
+}
+
+let webrtcLibs: WebRtcLibs | undefined;
+
+/** GStreamer's SDP and WebRTC libraries (webrtcbin engine); throws GstMissingError when absent. */
+export function gstWebRtc(): WebRtcLibs {
+  if (webrtcLibs) return webrtcLibs;
+  gstreamer();
+  const where = { os: hostOs(), env: Deno.env.toObject() };
+  webrtcLibs = {
+    sdp: openLibrary("gstsdp", GSTSDP_SYMBOLS, where).library.symbols,
+    webrtc: openLibrary("gstwebrtc", GSTWEBRTC_SYMBOLS, where).library.symbols,
+  };
+  return webrtcLibs;
 }
 
 /** The GStreamer version string and the library path it was loaded from. */

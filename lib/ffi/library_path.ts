@@ -4,7 +4,15 @@
  */
 
 /** The GStreamer and GLib libraries rov-stream binds, by their Linux name stem. */
-export const GST_LIBRARIES = ["gstreamer", "gstapp", "gstvideo", "glib"] as const;
+export const GST_LIBRARIES = [
+  "gstreamer",
+  "gstapp",
+  "gstvideo",
+  "glib",
+  "gobject",
+  "gstsdp",
+  "gstwebrtc",
+] as const;
 export type GstLibrary = typeof GST_LIBRARIES[number];
 
 export type HostOs = "linux" | "darwin" | "windows";
@@ -17,18 +25,27 @@ const LINUX_NAMES: Record<GstLibrary, string> = {
   gstapp: "libgstapp-1.0.so.0",
   gstvideo: "libgstvideo-1.0.so.0",
   glib: "libglib-2.0.so.0",
+  gobject: "libgobject-2.0.so.0",
+  gstsdp: "libgstsdp-1.0.so.0",
+  gstwebrtc: "libgstwebrtc-1.0.so.0",
 };
 const DARWIN_NAMES: Record<GstLibrary, string> = {
   gstreamer: "libgstreamer-1.0.0.dylib",
   gstapp: "libgstapp-1.0.0.dylib",
   gstvideo: "libgstvideo-1.0.0.dylib",
   glib: "libglib-2.0.0.dylib",
+  gobject: "libgobject-2.0.0.dylib",
+  gstsdp: "libgstsdp-1.0.0.dylib",
+  gstwebrtc: "libgstwebrtc-1.0.0.dylib",
 };
 const WINDOWS_NAMES: Record<GstLibrary, string> = {
   gstreamer: "gstreamer-1.0-0.dll",
   gstapp: "gstapp-1.0-0.dll",
   gstvideo: "gstvideo-1.0-0.dll",
   glib: "glib-2.0-0.dll",
+  gobject: "gobject-2.0-0.dll",
+  gstsdp: "gstsdp-1.0-0.dll",
+  gstwebrtc: "gstwebrtc-1.0-0.dll",
 };
 
 /** The default install folder of the official MSVC x86_64 runtime installer. */

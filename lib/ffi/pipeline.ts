@@ -14,9 +14,11 @@ import {
   takeError,
   takeString,
 } from "./gst.ts";
-import { Element } from "./element.ts";
 import { AppSink } from "./app_sink.ts";
 import { AppSrc } from "./app_src.ts";
+import { Branch } from "./branch.ts";
+import { WebRtcBin } from "./webrtc_bin.ts";
+import { Element, elementByName } from "./element.ts";
 
 export type PipelineState = "null" | "ready" | "paused" | "playing";
 const STATES: PipelineState[] = ["null", "ready", "paused", "playing"];
@@ -49,6 +51,7 @@ export class Pipeline {
   #handle: Deno.PointerObject | null;
   #bus: Deno.PointerObject | null;
   #children: { close(): void | Promise<void> }[] = [];
+  #branches = new Set<Branch>();
   #busLoop: Promise<void> | undefined;
   #pendingPop: Promise<Deno.PointerValue> | undefined;
   readonly description: string;
@@ -78,6 +81,27 @@ export class Pipeline {
 
   appSrc(name: string): AppSrc {
     return this.#adopt(new AppSrc(this.#live(), name));
+  }
+
+  /** webrtcbin by the name the description gave it. */
+  webrtcBin(name: string): WebRtcBin {
+    return this.#adopt(new WebRtcBin(elementByName(this.#live(), name), name));
+  }
+
+  /**
+   * Adds a branch built from `description` behind the tee `tee` while the pipeline runs. The caller
+   * closes it (`Branch.close()`); the pipeline's own close() stops it with everything else.
+   */
+  addBranch(tee: string, description: string): Branch {
+    const branch = new Branch(this.#live(), tee, description);
+    this.#branches.add(branch);
+    return branch;
+  }
+
+  /** Closes a branch added with addBranch and forgets it. */
+  async removeBranch(branch: Branch): Promise<void> {
+    this.#branches.delete(branch);
+    await branch.close();
   }
 
   #adopt<T extends { close(): void | Promise<void> }>(child: T): T {
@@ -163,6 +187,8 @@ export class Pipeline {
     const handle = this.#handle;
     if (handle === null) return;
     const { gst } = gstreamer();
+    await Promise.all([...this.#branches].map((branch) => branch.close()));
+    this.#branches.clear();
     gst.gst_element_set_state(handle, STATE_NUMBER.null);
     await Promise.all(this.#children.map((child) => child.close()));
     this.#children = [];

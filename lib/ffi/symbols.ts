@@ -233,6 +233,130 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "u64", // GstClockTime
   },
+  gst_element_set_state_async: {
+    name: "gst_element_set_state",
+    parameters: [
+      "pointer", // GstElement *element
+      "i32", // GstState state
+    ],
+    result: "i32", // GstStateChangeReturn
+    nonblocking: true, // a webrtcbin going to NULL joins its ICE and DTLS threads
+  },
+  gst_parse_bin_from_description: {
+    parameters: [
+      "buffer", // const gchar *bin_description
+      "bool", // gboolean ghost_unlinked_pads
+      "buffer", // GError **err
+    ],
+    result: "pointer", // GstElement * (a GstBin, floating)
+  },
+  gst_bin_add: {
+    parameters: [
+      "pointer", // GstBin *bin
+      "pointer", // GstElement *element (transfer floating)
+    ],
+    result: "bool", // gboolean
+  },
+  gst_bin_remove: {
+    parameters: [
+      "pointer", // GstBin *bin
+      "pointer", // GstElement *element
+    ],
+    result: "bool", // gboolean
+  },
+  gst_object_ref: {
+    parameters: [
+      "pointer", // gpointer object
+    ],
+    result: "pointer", // gpointer
+  },
+  gst_element_sync_state_with_parent: {
+    parameters: [
+      "pointer", // GstElement *element
+    ],
+    result: "bool", // gboolean
+  },
+  gst_element_link: {
+    parameters: [
+      "pointer", // GstElement *src
+      "pointer", // GstElement *dest
+    ],
+    result: "bool", // gboolean
+  },
+  gst_element_get_static_pad: {
+    parameters: [
+      "pointer", // GstElement *element
+      "buffer", // const gchar *name
+    ],
+    result: "pointer", // GstPad * (transfer full)
+  },
+  gst_pad_get_peer: {
+    parameters: [
+      "pointer", // GstPad *pad
+    ],
+    result: "pointer", // GstPad * (transfer full)
+  },
+  gst_pad_unlink: {
+    parameters: [
+      "pointer", // GstPad *srcpad
+      "pointer", // GstPad *sinkpad
+    ],
+    result: "bool", // gboolean
+  },
+  gst_element_release_request_pad: {
+    parameters: [
+      "pointer", // GstElement *element
+      "pointer", // GstPad *pad
+    ],
+    result: "void",
+  },
+  gst_promise_new: { parameters: [], result: "pointer" }, // GstPromise * (transfer full)
+  gst_promise_wait: {
+    parameters: [
+      "pointer", // GstPromise *promise
+    ],
+    result: "i32", // GstPromiseResult (2 = replied)
+    nonblocking: true,
+  },
+  gst_promise_get_reply: {
+    parameters: [
+      "pointer", // GstPromise *promise
+    ],
+    result: "pointer", // const GstStructure * (transfer none; NULL when there is none)
+  },
+  gst_structure_get_value: {
+    parameters: [
+      "pointer", // const GstStructure *structure
+      "buffer", // const gchar *fieldname
+    ],
+    result: "pointer", // const GValue * (transfer none)
+  },
+  gst_structure_n_fields: {
+    parameters: [
+      "pointer", // const GstStructure *structure
+    ],
+    result: "i32", // gint
+  },
+  gst_structure_nth_field_name: {
+    parameters: [
+      "pointer", // const GstStructure *structure
+      "u32", // guint index
+    ],
+    result: "pointer", // const gchar * (transfer none)
+  },
+  gst_structure_get_name: {
+    parameters: [
+      "pointer", // const GstStructure *structure
+    ],
+    result: "pointer", // const gchar * (transfer none)
+  },
+  gst_structure_get_type: { parameters: [], result: "u64" }, // GType
+  gst_structure_to_string: {
+    parameters: [
+      "pointer", // const GstStructure *structure
+    ],
+    result: "pointer", // gchar * (free with g_free)
+  },
   gst_element_seek_simple: {
     parameters: [
       "pointer", // GstElement *element
@@ -323,6 +447,253 @@ export const GLIB_SYMBOLS = {
   g_error_free: {
     parameters: [
       "pointer", // GError *error
+    ],
+    result: "void",
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+export const GOBJECT_SYMBOLS = {
+  g_signal_lookup: {
+    parameters: [
+      "buffer", // const gchar *name
+      "u64", // GType itype
+    ],
+    result: "u32", // guint (0 when there is no such signal)
+  },
+  g_signal_query: {
+    parameters: [
+      "u32", // guint signal_id
+      "buffer", // GSignalQuery *query
+    ],
+    result: "void",
+  },
+  g_signal_emitv: {
+    parameters: [
+      "pointer", // const GValue *instance_and_params
+      "u32", // guint signal_id
+      "u32", // GQuark detail
+      "pointer", // GValue *return_value (NULL for void signals)
+    ],
+    result: "void",
+  },
+  g_value_init: {
+    parameters: [
+      "pointer", // GValue *value
+      "u64", // GType g_type
+    ],
+    result: "pointer", // GValue *
+  },
+  g_value_unset: {
+    parameters: [
+      "pointer", // GValue *value
+    ],
+    result: "void",
+  },
+  g_value_set_boolean: {
+    parameters: [
+      "pointer", // GValue *value
+      "bool", // gboolean v_boolean
+    ],
+    result: "void",
+  },
+  g_value_set_int: {
+    parameters: [
+      "pointer", // GValue *value
+      "i32", // gint v_int
+    ],
+    result: "void",
+  },
+  g_value_set_uint: {
+    parameters: [
+      "pointer", // GValue *value
+      "u32", // guint v_uint
+    ],
+    result: "void",
+  },
+  g_value_set_enum: {
+    parameters: [
+      "pointer", // GValue *value
+      "i32", // gint v_enum
+    ],
+    result: "void",
+  },
+  g_value_set_string: {
+    parameters: [
+      "pointer", // GValue *value
+      "buffer", // const gchar *v_string (copied)
+    ],
+    result: "void",
+  },
+  g_value_set_boxed: {
+    parameters: [
+      "pointer", // GValue *value
+      "pointer", // gconstpointer v_boxed (copied or referenced)
+    ],
+    result: "void",
+  },
+  g_value_set_object: {
+    parameters: [
+      "pointer", // GValue *value
+      "pointer", // gpointer v_object (referenced)
+    ],
+    result: "void",
+  },
+  g_value_set_pointer: {
+    parameters: [
+      "pointer", // GValue *value
+      "pointer", // gpointer v_pointer
+    ],
+    result: "void",
+  },
+  g_value_get_boolean: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "bool", // gboolean
+  },
+  g_value_get_int: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "i32", // gint
+  },
+  g_value_get_uint: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "u32", // guint
+  },
+  g_value_get_int64: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "i64", // gint64
+  },
+  g_value_get_uint64: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "u64", // guint64
+  },
+  g_value_get_double: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "f64", // gdouble
+  },
+  g_value_get_float: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "f32", // gfloat
+  },
+  g_value_get_enum: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "i32", // gint
+  },
+  g_value_get_string: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "pointer", // const gchar * (transfer none)
+  },
+  g_value_get_boxed: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "pointer", // gpointer (transfer none)
+  },
+  g_value_dup_object: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "pointer", // gpointer (transfer full)
+  },
+  g_object_get_property: {
+    parameters: [
+      "pointer", // GObject *object
+      "buffer", // const gchar *property_name
+      "pointer", // GValue *value (zeroed: initialised to the property's type)
+    ],
+    result: "void",
+  },
+  g_object_class_find_property: {
+    parameters: [
+      "pointer", // GObjectClass *oclass
+      "buffer", // const gchar *property_name
+    ],
+    result: "pointer", // GParamSpec * (NULL when there is no such property)
+  },
+  g_object_unref: {
+    parameters: [
+      "pointer", // gpointer object
+    ],
+    result: "void",
+  },
+  g_type_fundamental: {
+    parameters: [
+      "u64", // GType type_id
+    ],
+    result: "u64", // GType
+  },
+  g_type_name: {
+    parameters: [
+      "u64", // GType type
+    ],
+    result: "pointer", // const gchar * (transfer none)
+  },
+  g_type_class_ref: {
+    parameters: [
+      "u64", // GType type
+    ],
+    result: "pointer", // gpointer (the class; kept for the process's life)
+  },
+  g_enum_get_value: {
+    parameters: [
+      "pointer", // GEnumClass *enum_class
+      "i32", // gint value
+    ],
+    result: "pointer", // GEnumValue * (NULL when the value is not in the enum)
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** GStreamer's SDP library (libgstsdp): loaded only for the webrtcbin engine. */
+export const GSTSDP_SYMBOLS = {
+  gst_sdp_message_new_from_text: {
+    parameters: [
+      "buffer", // const gchar *text
+      "buffer", // GstSDPMessage **msg
+    ],
+    result: "i32", // GstSDPResult (0 = OK)
+  },
+  gst_sdp_message_as_text: {
+    parameters: [
+      "pointer", // const GstSDPMessage *msg
+    ],
+    result: "pointer", // gchar * (free with g_free)
+  },
+  gst_sdp_message_free: {
+    parameters: [
+      "pointer", // GstSDPMessage *msg
+    ],
+    result: "i32", // GstSDPResult
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** GStreamer's WebRTC library (libgstwebrtc): loaded only for the webrtcbin engine. */
+export const GSTWEBRTC_SYMBOLS = {
+  gst_webrtc_session_description_new: {
+    parameters: [
+      "i32", // GstWebRTCSDPType type
+      "pointer", // GstSDPMessage *sdp (transfer full)
+    ],
+    result: "pointer", // GstWebRTCSessionDescription *
+  },
+  gst_webrtc_session_description_free: {
+    parameters: [
+      "pointer", // GstWebRTCSessionDescription *desc
     ],
     result: "void",
   },

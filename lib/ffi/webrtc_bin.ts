@@ -1,0 +1,255 @@
+/**
+ * webrtcbin: GStreamer's WebRTC peer (ICE through libnice, DTLS-SRTP, RTCP) driven from JavaScript
+ * through its action signals and properties. Descriptions go in and out as SDP text; statistics come
+ * back as plain data. Waiting for webrtcbin's replies never blocks the event loop.
+ */
+import {
+  checked,
+  cString,
+  GstError,
+  gstreamer,
+  gstWebRtc,
+  outPointer,
+  pointerOf,
+  takeString,
+} from "./gst.ts";
+import {
+  emitSignal,
+  getObjectProperty,
+  getProperty,
+  type PlainObject,
+  setProperty,
+  structureToObject,
+  unrefObject,
+  withProperty,
+} from "./gobject.ts";
+import { withPromise } from "./gst_promise.ts";
+
+export type SdpType = "offer" | "answer";
+const SDP_TYPE: Record<SdpType, number> = { offer: 1, answer: 3 }; // GstWebRTCSDPType
+const DIRECTION = { sendonly: 2, recvonly: 3, sendrecv: 4 } as const; // GstWebRTCRTPTransceiverDirection
+const DESCRIPTION_TYPE = 0; // GstWebRTCSessionDescription.type (i32)
+const DESCRIPTION_SDP = 8; // GstWebRTCSessionDescription.sdp (GstSDPMessage *)
+const GVALUE_DATA = 8; // the first data word of a GValue: a boxed value's pointer
+const GATHER_POLL_MS = 10;
+
+/** An SDP description, as text. */
+export interface SessionDescription {
+  type: SdpType;
+  sdp: string;
+}
+
+/** Parses SDP text into a GstWebRTCSessionDescription the caller frees. */
+function newDescription(type: SdpType, text: string): Deno.PointerObject {
+  const { sdp, webrtc } = gstWebRtc();
+  const out = outPointer();
+  if (sdp.gst_sdp_message_new_from_text(cString(text), out) !== 0 || pointerOf(out) === null) {
+    throw new GstError(`Cannot parse the ${type} SDP`);
+  }
+  return checked(
+    webrtc.gst_webrtc_session_description_new(SDP_TYPE[type], pointerOf(out)),
+    `Cannot make a ${type} description`,
+  );
+}
+
+/** A GstWebRTCSessionDescription's type and SDP text. */
+function readDescription(description: Deno.PointerObject): SessionDescription {
+  const view = new Deno.UnsafePointerView(description);
+  const type = view.getInt32(DESCRIPTION_TYPE) === SDP_TYPE.answer ? "answer" : "offer";
+  const message = view.getPointer(DESCRIPTION_SDP);
+  const sdp = message === null ? undefined : takeString(gstWebRtc().sdp.gst_sdp_message_as_text(message));
+  return { type, sdp: sdp ?? "" };
+}
+
+export class WebRtcBin {
+  #handle: Deno.PointerObject | null;
+  readonly name: string;
+
+  /** Takes a reference to a webrtcbin element (e.g. from `gst_bin_get_by_name`). */
+  constructor(handle: Deno.PointerObject, name = "webrtcbin") {
+    this.#handle = handle;
+    this.name = name;
+  }
+
+  #live(): Deno.PointerObject {
+    if (this.#handle === null) throw new Error(`webrtcbin "${this.name}" is closed`);
+    return this.#handle;
+  }
+
+  /**
+   * Restricts ICE to `addresses` (host candidates on these only) over UDP. Call before any
+   * description is set.
+   */
+  restrictIce(addresses: string[]): void {
+    const agent = getObjectProperty(this.#live(), "ice-agent");
+    if (agent === null) throw new GstError(`webrtcbin "${this.name}" has no ICE agent`);
+    try {
+      setProperty(agent, "ice-tcp", false);
+      for (const address of addresses) {
+        if (emitSignal(agent, "add-local-ip-address", [address]) === false) {
+          throw new GstError(`Cannot gather ICE candidates on ${address}`);
+        }
+      }
+    } finally {
+      unrefObject(agent);
+    }
+  }
+
+  /** Adds a transceiver for `caps` ("application/x-rtp,media=video,..."), e.g. to receive only. */
+  addTransceiver(direction: keyof typeof DIRECTION, caps: string): void {
+    const { gst } = gstreamer();
+    const parsed = checked(gst.gst_caps_from_string(cString(caps)), `Cannot parse caps ${caps}`);
+    try {
+      const transceiver = emitSignal(this.#live(), "add-transceiver", [DIRECTION[direction], parsed]);
+      if (transceiver === null || transceiver === undefined) throw new GstError("Cannot add a transceiver");
+      unrefObject(transceiver as Deno.PointerObject);
+    } finally {
+      gst.gst_mini_object_unref(parsed);
+    }
+  }
+
+  async setRemoteDescription(description: SessionDescription): Promise<void> {
+    await this.#setDescription("set-remote-description", description);
+  }
+
+  async setLocalDescription(description: SessionDescription): Promise<void> {
+    await this.#setDescription("set-local-description", description);
+  }
+
+  async #setDescription(signal: string, description: SessionDescription): Promise<void> {
+    const handle = this.#live();
+    const native = newDescription(description.type, description.sdp);
+    try {
+      await withPromise(
+        `Cannot ${signal.replaceAll("-", " ")}`,
+        (promise) => emitSignal(handle, signal, [native, promise]),
+        () => undefined,
+      );
+    } finally {
+      gstWebRtc().webrtc.gst_webrtc_session_description_free(native);
+    }
+  }
+
+  /** Creates an answer to the remote offer. */
+  createAnswer(): Promise<SessionDescription> {
+    return this.#create("answer");
+  }
+
+  /** Creates an offer from the transceivers added so far. */
+  createOffer(): Promise<SessionDescription> {
+    return this.#create("offer");
+  }
+
+  #create(type: SdpType): Promise<SessionDescription> {
+    const handle = this.#live();
+    return withPromise(
+      `Cannot create an ${type}`,
+      (promise) => emitSignal(handle, `create-${type}`, [null, promise]),
+      (reply) => {
+        const value = reply === null ? null : gstreamer().gst.gst_structure_get_value(reply, cString(type));
+        const description = value === null ? null : new Deno.UnsafePointerView(value).getPointer(GVALUE_DATA);
+        if (description === null) throw new GstError(`webrtcbin made no ${type}`);
+        return readDescription(description);
+      },
+    );
+  }
+
+  /** The local description with every candidate gathered so far (pending one first). */
+  localDescription(): SessionDescription | undefined {
+    return this.#description("local-description");
+  }
+
+  remoteDescription(): SessionDescription | undefined {
+    return this.#description("remote-description");
+  }
+
+  #description(property: string): SessionDescription | undefined {
+    return withProperty(this.#live(), property, (value) => {
+      const pointer = gstreamer().gobject.g_value_get_boxed(value);
+      return pointer === null ? undefined : readDescription(pointer);
+    });
+  }
+
+  /** "new", "connecting", "connected", "disconnected", "failed" or "closed". */
+  get connectionState(): string {
+    return String(getProperty(this.#live(), "connection-state"));
+  }
+
+  /** "new", "checking", "connected", "completed", "failed", "disconnected" or "closed". */
+  get iceConnectionState(): string {
+    return String(getProperty(this.#live(), "ice-connection-state"));
+  }
+
+  /** "new", "gathering" or "complete". */
+  get iceGatheringState(): string {
+    return String(getProperty(this.#live(), "ice-gathering-state"));
+  }
+
+  /** Resolves when ICE gathering is complete (non-trickle signalling needs every candidate). */
+  async gathered(timeoutMs = 5000, signal?: AbortSignal): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.iceGatheringState !== "complete") {
+      if (signal?.aborted) throw signal.reason;
+      if (performance.now() > deadline) throw new GstError(`ICE gathering did not finish in ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, GATHER_POLL_MS));
+    }
+  }
+
+  /** webrtcbin's statistics (`get-stats`): one object per statistic id, as plain data. */
+  stats(): Promise<PlainObject> {
+    const handle = this.#live();
+    return withPromise(
+      "Cannot read WebRTC statistics",
+      (promise) => emitSignal(handle, "get-stats", [null, promise]),
+      (reply) => reply === null ? {} : structureToObject(reply),
+    );
+  }
+
+  /**
+   * Sets a property on webrtcbin's internal rtpbin (e.g. `rtcp-sync-send-time`,
+   * `add-reference-timestamp-meta`): settings webrtcbin itself does not expose.
+   */
+  setRtpBinProperty(property: string, value: string | number | boolean): void {
+    const rtpbin = this.#rtpBin();
+    try {
+      setProperty(rtpbin, property, value);
+    } finally {
+      gstreamer().gst.gst_object_unref(rtpbin);
+    }
+  }
+
+  /** Sets a property on RTP session `id` of the internal rtpbin; false while it has no such session. */
+  setSessionProperty(id: number, property: string, value: string | number | boolean): boolean {
+    const rtpbin = this.#rtpBin();
+    try {
+      const session = emitSignal(rtpbin, "get-session", [id]) as Deno.PointerValue;
+      if (session === null || session === undefined) return false;
+      try {
+        setProperty(session, property, value);
+      } finally {
+        unrefObject(session);
+      }
+      return true;
+    } finally {
+      gstreamer().gst.gst_object_unref(rtpbin);
+    }
+  }
+
+  #rtpBin(): Deno.PointerObject {
+    return checked(
+      gstreamer().gst.gst_bin_get_by_name(this.#live(), cString("rtpbin")),
+      `webrtcbin "${this.name}" has no rtpbin`,
+    );
+  }
+
+  /** Releases the reference; safe to call twice. */
+  close(): void {
+    if (this.#handle === null) return;
+    gstreamer().gst.gst_object_unref(this.#handle);
+    this.#handle = null;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
