@@ -13,18 +13,20 @@ import { gstRegistry } from "./lib/media/codec_probe.ts";
 import { clientDoctor } from "./lib/doctor/doctor.ts";
 import { ReceiverPipeline } from "./lib/media/receiver_pipeline.ts";
 import { MediaError } from "./lib/media/media_error.ts";
-import { ReceiverSession } from "./lib/webrtc/receiver_session.ts";
-import { hostAddresses, isLoopback, prepareCertificate } from "./lib/webrtc/ice_config.ts";
+import { hostAddresses, isLoopback } from "./lib/webrtc/ice_policy.ts";
+import type { EngineDecision, WebRtcViewing } from "./lib/webrtc/engine.ts";
+import { decideEngine } from "./lib/webrtc/engine_probe.ts";
+import { GstReceiverSession } from "./lib/webrtc/gst_client.ts";
+import { prepareDtlsCertificate } from "./lib/ffi/webrtc_bin.ts";
 import { offerUrl, postOffer } from "./lib/signalling/offer_client.ts";
 import { findServer } from "./lib/discovery/browser.ts";
 import { broadcastTargets } from "./lib/discovery/broadcast.ts";
-import { rtpSequence, SequenceTracker } from "./lib/stats/sequence_tracker.ts";
 import { formatStatus, StreamStats } from "./lib/stats/stream_stats.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { readStamp, STAMP_HEIGHT, unwrapStamp } from "./lib/stats/pixel_stamp.ts";
 import { JsonLines } from "./lib/stats/json_lines.ts";
-import { startsKeyFrame } from "./lib/webrtc/h264_rtp.ts";
-import { ntpToUnixMs, wallClockMs } from "./lib/wall_clock.ts";
+import { wallClockMs } from "./lib/wall_clock.ts";
+import { CliError } from "./lib/cli/cli_error.ts";
 import { RtpControl } from "./lib/signalling/rtp_control.ts";
 import { versionText } from "./lib/version.ts";
 
@@ -109,9 +111,17 @@ async function main(args: string[]): Promise<number> {
   setLogLevel(options.verbose ? "debug" : "info");
   const startedAt = performance.now();
   if (options.doctor) return await clientDoctor(options);
-  // Made in the background while GStreamer loads and discovery runs, ready for the offer.
-  if (options.transport !== "rtp") void prepareCertificate();
   loadGStreamer(PROGRAM, options.transport ?? "webrtc");
+  const engine = options.transport === "rtp" ? undefined : decideEngine(options.webrtcEngine);
+  if (engine && options.webrtcEngine === "gstreamer" && engine.engine !== "gstreamer") {
+    throw new CliError(`Cannot use --webrtc-engine gstreamer: ${engine.reason.replace(/^.*\(|\)$/g, "")}`);
+  }
+  if (engine) log.debug(engine.reason);
+  // The DTLS certificate is made in the background while discovery runs, ready for the offer; werift
+  // is imported only when its engine runs (~300 ms).
+  const werift = engine?.engine === "werift" ? import("./lib/webrtc/werift_client.ts") : undefined;
+  if (engine?.engine === "gstreamer") void prepareDtlsCertificate();
+  else void werift?.then((module) => module.prepareCertificate());
   const registry = gstRegistry();
   if (options.sink && !hasElement(options.sink)) {
     throw new MediaError(`GStreamer element "${options.sink}" is not installed (--sink)`);
@@ -132,14 +142,14 @@ async function main(args: string[]): Promise<number> {
   const done = Promise.withResolvers<number>();
   void signal.promise.then(() => done.resolve(0));
   const stats = new StreamStats();
-  const sequence = new SequenceTracker();
-  let session: ReceiverSession | undefined;
+  let viewing: WebRtcViewing | undefined;
   let control: RtpControl | undefined;
   let receiver: ReceiverPipeline | undefined;
-  let lastPacket = 0;
+  let lastFrame = 0;
   const records = options.statsJson ? await JsonLines.create(options.statsJson) : undefined;
-  let frameHasKey = false;
   const status = setInterval(() => {
+    const traffic = viewing?.traffic();
+    if (traffic) stats.traffic(traffic.bytes, traffic.packets, traffic.lost);
     const snap = stats.snapshot();
     console.log(formatStatus(snap, [decoder.element]));
     const measured = snap.latencyP50 !== undefined
@@ -148,10 +158,11 @@ async function main(args: string[]): Promise<number> {
       ? [snap.builtInP50, snap.builtInP95!]
       : undefined;
     if (measured) {
-      session?.reportLatency(measured[0], measured[1]);
+      viewing?.reportLatency(measured[0], measured[1]);
       control?.reportLatency(measured[0], measured[1]);
     }
-    if (lastPacket > 0 && performance.now() - lastPacket > SILENCE_MS) {
+    const lastMedia = Math.max(viewing?.lastMediaAt ?? 0, lastFrame);
+    if (lastMedia > 0 && performance.now() - lastMedia > SILENCE_MS) {
       done.reject(new Error(`rov-server stopped sending video (nothing for ${SILENCE_MS / 1000} s)`));
     }
   }, 1000);
@@ -169,7 +180,11 @@ async function main(args: string[]): Promise<number> {
       }
       receiver = new ReceiverPipeline(
         {
-          input: source.kind === "rtp" ? source.input : { kind: "appsrc" },
+          input: source.kind === "rtp"
+            ? source.input
+            : engine?.engine === "gstreamer"
+            ? { kind: "webrtc" }
+            : { kind: "appsrc" },
           decoder: decoder.element,
           latencyMs: options.latencyMs,
           lowLatency: options.lowLatency,
@@ -179,9 +194,10 @@ async function main(args: string[]): Promise<number> {
           frameBytes: STAMP_HEIGHT * MAX_WIDTH,
           onFrame: (frame) => {
             stats.frame(frame.width, frame.height);
+            lastFrame = performance.now();
             const now = wallClockMs();
-            const builtInMs = session?.captureTimes.latency(frame.pts, now) ??
-              rtcpLatency(frame.ntpTime, control, now);
+            const builtInMs = viewing?.builtInLatency(frame, now) ??
+              control?.captureLatency(frame.ntpTime, now);
             if (builtInMs !== undefined) stats.builtIn(builtInMs);
             const stamp = frame.data && frame.width
               ? readStamp(frame.data, (frame.width + 3) & ~3)
@@ -195,8 +211,7 @@ async function main(args: string[]): Promise<number> {
               height: frame.height,
               latencyMs,
               builtInMs,
-              sentMs: session?.captureTimes.sentLatency(frame.pts),
-              receivedMs: session?.captureTimes.receivedLatency(frame.pts),
+              ...viewing?.stages(frame),
             });
             if (!firstFrameLogged) {
               firstFrameLogged = true;
@@ -211,26 +226,16 @@ async function main(args: string[]): Promise<number> {
           onKey: (key) => {
             if (QUIT_KEYS.has(key)) done.resolve(0);
           },
-          onDecodeTrouble: () => session?.requestKeyFrame() ?? control?.requestKeyFrame(),
+          onDecodeTrouble: () => viewing?.requestKeyFrame() ?? control?.requestKeyFrame(),
           onError: (error) => done.reject(error),
         },
       );
       if (source.kind === "webrtc") {
-        session = await connect(source.offerUrl, options, stop.signal, {
-          onPacket: (packet) => {
-            lastPacket = performance.now();
-            frameHasKey ||= startsKeyFrame(packet);
-            if (packet[1] & 0x80) { // the last packet of a frame
-              const rtp = new DataView(packet.buffer, packet.byteOffset).getUint32(4);
-              session?.captureTimes.frameReceived(rtp, wallClockMs());
-              if (frameHasKey) session?.captureTimes.keyFrame(rtp);
-              frameHasKey = false;
-            }
-            const lost = sequence.push(rtpSequence(packet));
-            stats.packet(packet.byteLength, lost);
-            if (lost > 0) session?.requestKeyFrame();
-            receiver?.push(packet);
-          },
+        viewing = await connect(source.offerUrl, options, {
+          engine: engine!,
+          receiver,
+          werift,
+          signal: stop.signal,
           onFailure: (error) => done.reject(error),
         });
       }
@@ -242,50 +247,57 @@ async function main(args: string[]): Promise<number> {
     clearInterval(status);
     signal.dispose();
     control?.close();
-    await session?.close();
+    await viewing?.close();
     await receiver?.close();
     await records?.close();
     if (stats.frames > 0) console.log(formatStatus(stats.snapshot(), [decoder.element, "done"]));
   }
 }
 
-/**
- * RTP transport: a frame's capture time is the server's NTP time from its RTCP sender reports
- * (carried on the frame by the jitter buffer), read on this clock through the clock exchange.
- */
-function rtcpLatency(ntpTime: bigint | undefined, control: RtpControl | undefined, now: number) {
-  const capture = ntpTime === undefined ? undefined : control?.clock.toLocal(ntpToUnixMs(ntpTime));
-  return capture === undefined ? undefined : now - capture;
-}
-
-/** Connects over WebRTC through the server's /offer; connection failures reach `onFailure`. */
-function connect(
+/** Connects over WebRTC through the server's /offer on the chosen engine; failures reach `onFailure`. */
+async function connect(
   url: string,
   options: ClientOptions,
-  signal: AbortSignal,
-  handlers: { onPacket: (packet: Uint8Array<ArrayBuffer>) => void; onFailure: (error: Error) => void },
-): Promise<ReceiverSession> {
+  parts: {
+    engine: EngineDecision;
+    receiver: ReceiverPipeline;
+    werift?: Promise<typeof import("./lib/webrtc/werift_client.ts")>;
+    signal: AbortSignal;
+    onFailure: (error: Error) => void;
+  },
+): Promise<WebRtcViewing> {
+  const { signal, receiver } = parts;
   const serverHost = new URL(url).hostname.replace(/^\[|\]$/g, "");
   const ice = {
     addresses: isLoopback(serverHost) ? ["127.0.0.1"] : hostAddresses("0.0.0.0", ipv4Interfaces()),
     stun: options.stun,
   };
-  log.debug(`Offering to ${url} with host candidates ${ice.addresses.join(", ")}`);
-  return ReceiverSession.connect((offer) => postOffer(url, offer, { signal }), {
+  log.debug(`Offering to ${url} (${parts.engine.engine}) with host candidates ${ice.addresses.join(", ")}`);
+  const signaller = (offer: string) => postOffer(url, offer, { signal });
+  const onState = (state: string) => {
+    log.debug(`WebRTC ${state}`);
+    if (state === "failed") {
+      parts.onFailure(
+        new Error(`WebRTC connection to ${serverHost} failed (no media path: check --host and firewalls)`),
+      );
+    }
+    if (state === "closed" && !signal.aborted) parts.onFailure(new Error("rov-server closed the connection"));
+  };
+  if (parts.engine.engine === "gstreamer") {
+    return await GstReceiverSession.connect(receiver.webrtcBin(), signaller, {
+      ice,
+      control: new URL(url).origin,
+      requestKeyFrame: () => receiver.requestKeyFrame(),
+      onState,
+      signal,
+    });
+  }
+  const { WeriftViewing } = await parts.werift!;
+  return await WeriftViewing.connect(signaller, {
     ice,
+    push: (packet) => receiver.push(packet),
+    onState,
     signal,
-    onPacket: handlers.onPacket,
-    onState: (state) => {
-      log.debug(`WebRTC ${state}`);
-      if (state === "failed") {
-        handlers.onFailure(
-          new Error(`WebRTC connection to ${serverHost} failed (no media path: check --host and firewalls)`),
-        );
-      }
-      if (state === "closed" && !signal.aborted) {
-        handlers.onFailure(new Error("rov-server closed the connection"));
-      }
-    },
   });
 }
 

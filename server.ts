@@ -16,9 +16,12 @@ import { RTP_PAYLOAD_TYPE, type RtpOutput } from "./lib/media/sender.ts";
 import { SenderPipeline } from "./lib/media/sender_pipeline.ts";
 import { MediaError } from "./lib/media/media_error.ts";
 import { isMulticast } from "./lib/media/receiver.ts";
-import { RtpFanout } from "./lib/webrtc/rtp_fanout.ts";
-import { OfferError, Viewer } from "./lib/webrtc/viewer.ts";
-import { hostAddresses, isWildcard, prepareCertificate } from "./lib/webrtc/ice_config.ts";
+import { OfferError } from "./lib/webrtc/h264_codec.ts";
+import { hostAddresses, isWildcard } from "./lib/webrtc/ice_policy.ts";
+import type { WebRtcEngineName, WebRtcServer } from "./lib/webrtc/engine.ts";
+import { decideEngine } from "./lib/webrtc/engine_probe.ts";
+import { GstServer } from "./lib/webrtc/gst_server.ts";
+import type { WeriftServer } from "./lib/webrtc/werift_server.ts";
 import { type SignallingBackend, signallingHandler, type ViewerKind } from "./lib/signalling/routes.ts";
 import { RtpViewers } from "./lib/signalling/rtp_viewers.ts";
 import { viewerPage } from "./lib/web/assets.ts";
@@ -30,7 +33,6 @@ import { LoopLag } from "./lib/stats/loop_lag.ts";
 import { serverDoctor } from "./lib/doctor/doctor.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
-import { wallClockMs } from "./lib/wall_clock.ts";
 
 const PROGRAM = "rov-server";
 /** Every timer this late for 100 ms: RTP cannot be encrypted and sent as fast as it comes. */
@@ -79,9 +81,12 @@ function listen(
   }
 }
 
-/** Where RTP goes: the appsink (WebRTC) or the RTP destination, on the interface of --host when given. */
-function rtpOutput(options: ServerOptions): RtpOutput {
-  if (options.transport === "webrtc") return { kind: "appsink" };
+/**
+ * Where the encode goes: a tee for webrtcbin viewers, the appsink for werift's fan-out, or the RTP
+ * destination (on the interface of --host when given).
+ */
+function rtpOutput(options: ServerOptions, engine: WebRtcEngineName | undefined): RtpOutput {
+  if (options.transport === "webrtc") return engine === "gstreamer" ? { kind: "tee" } : { kind: "appsink" };
   const byHost = isWildcard(options.host)
     ? undefined
     : Deno.networkInterfaces().find((i) => i.address === options.host)?.name;
@@ -114,23 +119,25 @@ async function main(args: string[]): Promise<number> {
     }
     : undefined;
   const profile = encoderProfile({ element: encoder?.element ?? "", maxQuality: options.maxQuality });
-  const output = rtpOutput(options);
-  if (options.transport === "webrtc" && !options.filePassthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {
+  const engine = options.transport === "webrtc" ? decideEngine(options.webrtcEngine) : undefined;
+  if (engine && options.webrtcEngine === "gstreamer" && engine.engine !== "gstreamer") {
+    throw new CliError(`Cannot use --webrtc-engine gstreamer: ${engine.reason.replace(/^.*\(|\)$/g, "")}`);
+  }
+  if (engine) log.info(engine.reason);
+  const output = rtpOutput(options, engine?.engine);
+  if (output.kind === "appsink" && !options.filePassthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {
     log.warn(
       `${options.bitrateKbps} kbit/s is more than the WebRTC path carries without loss here (about ` +
-        `${WEBRTC_MAX_KBPS / 1000} Mbit/s): use --transport rtp for high bitrates`,
+        `${WEBRTC_MAX_KBPS / 1000} Mbit/s with werift): use the gstreamer engine or --transport rtp`,
     );
   }
 
-  // The DTLS certificate is made while the pipeline starts, not when the first viewer is waiting.
-  if (options.transport === "webrtc") void prepareCertificate();
   const stop = new AbortController();
   const lag = new LoopLag();
   let sender: SenderPipeline | undefined;
-  const fanout = new RtpFanout<Viewer>({
-    overloaded: () => lag.sustainedLagMs > OVERLOAD_LAG_MS,
-    onKeyFrameNeeded: () => sender?.requestKeyFrame(),
-  });
+  let webrtc: WebRtcServer | undefined;
+  let werift: WeriftServer | undefined;
+  let native: GstServer | undefined;
   const rtpViewers = new RtpViewers();
   const startedAt = Date.now();
   const ice = { addresses: hostAddresses(options.host, ipv4Interfaces()), stun: options.stun };
@@ -149,7 +156,7 @@ async function main(args: string[]): Promise<number> {
       : undefined;
 
   // The browser viewer plays WebRTC; a plain-RTP server has none.
-  const page = output.kind === "appsink"
+  const page = output.kind !== "udp"
     ? await viewerPage().catch((error) => {
       log.info(`No browser viewer at /: ${error instanceof Error ? error.message : error}`);
       return undefined;
@@ -164,46 +171,28 @@ async function main(args: string[]): Promise<number> {
           "This server sends plain RTP (--transport rtp): use rov-client --transport rtp or /stream.sdp",
         );
       }
-      if (!sender) throw new SignallingError(503, "Stream is not running yet");
+      if (!sender || !webrtc) throw new SignallingError(503, "Stream is not running yet");
       try {
-        const { viewer, answer } = await Viewer.answer(offer, {
-          ice,
-          profile,
-          kind,
-          onKeyFrameNeeded: () => sender?.requestKeyFrame(),
-          onClosed: (v) => {
-            if (fanout.remove(v.id)) {
-              log.info(`Viewer ${v.id.slice(0, 8)} left (${fanout.viewers.length} watching)`);
-            }
-          },
-        });
-        fanout.add(viewer);
-        log.info(
-          `Viewer ${viewer.id.slice(0, 8)} joined via ${
-            kind === "whep" ? "WHEP" : "/offer"
-          } (${fanout.viewers.length} watching)`,
-        );
-        return { id: viewer.id, answer };
+        return { ...await webrtc.answer(offer, kind), engine: webrtc.engine };
       } catch (error) {
         if (error instanceof OfferError) throw new SignallingError(400, error.message);
         throw error;
       }
     },
-    async hangUp(id: string) {
-      const viewer = fanout.get(id);
-      if (!viewer) return false;
-      await viewer.close();
-      return true;
-    },
+    hangUp: (id: string) => webrtc?.hangUp(id) ?? Promise.resolve(false),
     streamSdp: () => sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host),
     requestKeyFrame: () => sender?.requestKeyFrame(),
-    reportRtpLatency: (id, latency) => rtpViewers.report(id, latency),
+    // A WebRTC viewer of the gstreamer engine reports over HTTP under its own id; others are RTP viewers.
+    reportRtpLatency: (id, latency) => {
+      if (!webrtc?.reportLatency(id, latency)) rtpViewers.report(id, latency);
+    },
     status() {
       return {
         service: SERVICE,
         name: options.name,
         source: options.source,
         transport: options.transport,
+        webrtcEngine: webrtc?.engine ?? null,
         passthrough: options.filePassthrough,
         encoder: encoder?.element ?? null,
         profile,
@@ -214,24 +203,14 @@ async function main(args: string[]): Promise<number> {
         lowLatency: options.lowLatency,
         rtp: output.kind === "udp" ? { address: output.host, port: output.port } : undefined,
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
-        packetsEncoded: sender?.packets ?? 0,
+        packetsEncoded: output.kind === "tee" ? null : sender?.packets ?? 0,
+        framesEncoded: sender?.frames ?? 0,
         bytesEncoded: sender?.bytes ?? 0,
         keyFramesSent: sender?.keyFramesSent ?? 0,
         eventLoopLagMs: Math.round(lag.lagMs),
-        overloadPauses: fanout.pauses,
-        packetsShed: fanout.packetsShed,
-        viewers: fanout.viewers.map((v) => ({
-          id: v.id,
-          kind: v.kind,
-          state: v.state,
-          bytesSent: v.bytesSent,
-          packetsSent: v.packetsSent,
-          packetsDropped: v.packetsDropped,
-          keyFramesRequested: v.keyFramesRequested,
-          paused: fanout.isPaused(v.id),
-          latency: v.latency,
-          connectedForS: Math.round((Date.now() - v.createdAt) / 1000),
-        })),
+        overloadPauses: webrtc?.overloadPauses ?? 0,
+        packetsShed: webrtc?.packetsShed ?? 0,
+        viewers: webrtc?.viewers() ?? [],
         rtpViewers: output.kind === "udp" ? rtpViewers.current() : undefined,
       };
     },
@@ -248,24 +227,29 @@ async function main(args: string[]): Promise<number> {
       passthrough: options.filePassthrough,
       output,
     }, {
-      onPacket: (packet, pts) => {
-        fanout.push(packet);
-        // The end of a frame: tell viewers when it was captured, for their built-in latency figure.
-        if (packet[1] & 0x80 && pts !== undefined && fanout.viewers.length > 0) {
-          const capture = sender?.captureWallMs(pts);
-          const rtp = new DataView(packet.buffer, packet.byteOffset).getUint32(4);
-          if (capture !== undefined) {
-            const sent = wallClockMs();
-            for (const viewer of fanout.viewers) viewer.sendCaptureTime(rtp, capture, sent);
-          }
-        }
-      },
+      onPacket: (packet, pts) => werift?.push(packet, pts),
+      onLoop: (ticks) => native?.loop(ticks),
+      onBranchError: (branch, message) => native?.branchFailed(branch, message),
       onError: (error) => failure.reject(error),
       onEnd: () => {
         log.info("End of file: stopping (without --no-loop the file loops)");
         failure.resolve(0);
       },
     });
+    const requestKeyFrame = () => sender?.requestKeyFrame();
+    if (output.kind === "tee") {
+      webrtc = native = new GstServer({ ice, profile, sender, requestKeyFrame });
+    } else if (output.kind === "appsink") {
+      // werift is loaded only when its engine runs (importing it costs ~300 ms).
+      const { WeriftServer } = await import("./lib/webrtc/werift_server.ts");
+      webrtc = werift = new WeriftServer({
+        ice,
+        profile,
+        overloaded: () => lag.sustainedLagMs > OVERLOAD_LAG_MS,
+        requestKeyFrame,
+        captureWallMs: (pts) => sender?.captureWallMs(pts),
+      });
+    }
     if (options.sdpFile) {
       await Deno.writeTextFile(options.sdpFile, sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host)!);
     }
@@ -334,7 +318,7 @@ async function main(args: string[]): Promise<number> {
   } finally {
     signal.dispose();
     // Teardown: viewers first (they hold sockets), then discovery, HTTP, and the pipeline.
-    await fanout.close();
+    await webrtc?.close();
     await announcer?.close();
     stop.abort();
     await http.server.finished;

@@ -11,7 +11,7 @@ const [url, seconds = "20"] = Deno.args;
 const sequence = new SequenceTracker();
 let bytes = 0;
 let markers = 0;
-const session = await ReceiverSession.connect((offer) => postOffer(url, offer), {
+const session = await ReceiverSession.connect((offer) => postOffer(url, offer).then((a) => a.sdp), {
   ice: { addresses: ["127.0.0.1"], stun: false },
   onPacket: (packet) => {
     sequence.push(rtpSequence(packet));

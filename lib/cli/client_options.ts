@@ -1,5 +1,6 @@
 /** rov-client's command line: every option, its default, and validation. Pure. */
 import { parseArgs } from "node:util";
+import { ENGINE_CHOICES, type EngineChoice } from "../webrtc/engine.ts";
 import {
   choiceOption,
   CliError,
@@ -22,6 +23,8 @@ export interface ClientOptions {
   discoveryAddresses?: string[];
   name?: string;
   stun: boolean;
+  /** Which WebRTC engine runs: `auto` takes webrtcbin when it is installed, else werift. */
+  webrtcEngine: EngineChoice;
   headless: boolean;
   /** Exit 0 after this many decoded frames. */
   frames?: number;
@@ -61,6 +64,8 @@ Finding the server
   --discovery-address LIST   comma-separated addresses queries go to (default: the broadcast
                              address of every IPv4 interface, loopback included)
   --stun                     use Google's public STUN server (off: nothing outside the LAN is contacted)
+  --webrtc-engine E          auto|gstreamer|werift (default auto: gstreamer's webrtcbin when it and
+                             libnice are installed, else werift, pure TypeScript)
 
 Video
   --headless                 no window: decode and report only
@@ -108,6 +113,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
         "discovery-timeout": { type: "string" },
         "discovery-address": { type: "string" },
         stun: { type: "boolean" },
+        "webrtc-engine": { type: "string" },
         headless: { type: "boolean" },
         frames: { type: "string" },
         duration: { type: "string" },
@@ -169,6 +175,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
     discoveryAddresses: addresses && addresses.length > 0 ? addresses : undefined,
     name: str("name"),
     stun: values.stun === true,
+    webrtcEngine: choiceOption("webrtc-engine", str("webrtc-engine"), ENGINE_CHOICES) ?? "auto",
     headless: values.headless === true,
     frames: intOption("frames", str("frames"), 1, 1_000_000_000),
     durationS: numberOption("duration", str("duration"), 0.1, 31_536_000),

@@ -1,5 +1,6 @@
 /** rov-server's command line: every option, its default, and validation. Pure. */
 import { parseArgs } from "node:util";
+import { ENGINE_CHOICES, type EngineChoice } from "../webrtc/engine.ts";
 import { choiceOption, CliError, hostOption, interfaceOption, intOption, parseError } from "./cli_error.ts";
 import type { SourceKind } from "../media/source.ts";
 import { ENCODER_NAMES, type EncoderName } from "../media/encoder.ts";
@@ -24,6 +25,8 @@ export interface ServerOptions {
   discovery: boolean;
   name: string;
   stun: boolean;
+  /** Which WebRTC engine runs: `auto` takes webrtcbin when it is installed, else werift. */
+  webrtcEngine: EngineChoice;
   encoder: EncoderName | "auto";
   transport: "webrtc" | "rtp";
   /** RTP transport: destination (multicast group or a viewer's unicast address). */
@@ -71,6 +74,8 @@ Network
   --no-discovery             do not announce (clients then need --host)
   --name NAME                name announced to clients (default: this host's name)
   --stun                     use Google's public STUN server (off: nothing outside the LAN is contacted)
+  --webrtc-engine E          auto|gstreamer|werift (default auto: gstreamer's webrtcbin when it and
+                             libnice are installed, else werift, pure TypeScript)
   --transport webrtc|rtp     webrtc (default): each viewer negotiates; rtp: plain RTP/UDP from GStreamer,
                              no JavaScript on the media path, for the highest bitrates
   --rtp-host ADDR            RTP destination: a multicast group (default 239.255.0.1, TTL 1) or a
@@ -112,6 +117,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         "no-discovery": { type: "boolean" },
         name: { type: "string" },
         stun: { type: "boolean" },
+        "webrtc-engine": { type: "string" },
         encoder: { type: "string" },
         transport: { type: "string" },
         "rtp-host": { type: "string" },
@@ -187,6 +193,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     discovery: values["no-discovery"] !== true,
     name,
     stun: values.stun === true,
+    webrtcEngine: choiceOption("webrtc-engine", str("webrtc-engine"), ENGINE_CHOICES) ?? "auto",
     encoder: choiceOption("encoder", str("encoder"), ["auto", ...ENCODER_NAMES] as const) ?? "auto",
     transport,
     rtpHost: hostOption("rtp-host", str("rtp-host")) ?? "239.255.0.1",

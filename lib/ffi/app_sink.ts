@@ -4,6 +4,8 @@ import { elementByName } from "./element.ts";
 
 /** One buffer pulled from an appsink. */
 export interface Sample {
+  /** The buffer's size in bytes (copied or not). */
+  size?: number;
   /** A copy of the buffer's bytes, when the loop was asked to copy. */
   data?: Uint8Array<ArrayBuffer>;
   /** Presentation time in nanoseconds (stream time of its segment), when the buffer has one. */
@@ -82,6 +84,7 @@ export class AppSink {
     const out: Sample = {};
     const buffer = gst.gst_sample_get_buffer(sample);
     if (buffer !== null) {
+      out.size = Number(gst.gst_buffer_get_size(buffer));
       if (ntpTime) {
         const meta = gst.gst_buffer_get_reference_timestamp_meta(buffer, ntpCaps());
         if (meta !== null) out.ntpTime = new Deno.UnsafePointerView(meta).getBigUint64(REFERENCE_TIMESTAMP);

@@ -8,6 +8,7 @@ import { Element, elementByName } from "./element.ts";
 import { WebRtcBin } from "./webrtc_bin.ts";
 
 const STATE_NULL = 1;
+let branches = 0;
 const STATE_CHANGE_FAILURE = 0;
 
 export class Branch {
@@ -17,6 +18,8 @@ export class Branch {
   #children: { close(): void }[] = [];
   #closing: Promise<void> | undefined;
   readonly description: string;
+  /** The bin's name, unique in the process: bus messages from inside it have it in their path. */
+  readonly name = `branch${branches++}`;
 
   /** Parses `description` (its unlinked sink pad becomes the bin's), adds it to `pipeline`, links `tee` to it. */
   constructor(pipeline: Deno.PointerObject, tee: string, description: string) {
@@ -28,6 +31,7 @@ export class Branch {
       error,
     );
     this.description = description;
+    gst.gst_object_set_name(bin, cString(this.name));
     this.#pipeline = pipeline;
     this.#tee = elementByName(pipeline, tee);
     gst.gst_object_ref(bin); // ours, beside the pipeline's

@@ -1,5 +1,6 @@
 /** A named element of a running pipeline: properties and upstream events. */
 import { checked, cString, gstreamer } from "./gst.ts";
+import { getProperty, hasProperty, type Plain } from "./gobject.ts";
 
 const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
 
@@ -25,6 +26,16 @@ export class Element {
   /** Sets a property from its string form, as gst-launch would (enums, caps and numbers too). */
   set(property: string, value: string | number | boolean): void {
     gstreamer().gst.gst_util_set_object_arg(this.#live(), cString(property), cString(String(value)));
+  }
+
+  /** Whether the element has this property (newer GStreamer versions add some). */
+  has(property: string): boolean {
+    return hasProperty(this.#live(), property);
+  }
+
+  /** A property's value as plain data (an enum as its nick). */
+  get(property: string): Plain {
+    return getProperty(this.#live(), property);
   }
 
   /**

@@ -172,9 +172,18 @@ export function structureToObject(structure: Deno.PointerObject): PlainObject {
   return out;
 }
 
-function propertyType(instance: Deno.PointerObject, name: string): bigint {
+function findProperty(instance: Deno.PointerObject, name: string): Deno.PointerValue {
   const klass = new Deno.UnsafePointerView(instance).getPointer(0);
-  const spec = klass === null ? null : gstreamer().gobject.g_object_class_find_property(klass, cString(name));
+  return klass === null ? null : gstreamer().gobject.g_object_class_find_property(klass, cString(name));
+}
+
+/** Whether the object's class has a property of this name. */
+export function hasProperty(instance: Deno.PointerObject, name: string): boolean {
+  return findProperty(instance, name) !== null;
+}
+
+function propertyType(instance: Deno.PointerObject, name: string): bigint {
+  const spec = findProperty(instance, name);
   if (spec === null) throw new GstError(`No property "${name}" in ${typeName(typeOf(instance))}`);
   return new Deno.UnsafePointerView(spec).getBigUint64(PARAM_SPEC_VALUE_TYPE);
 }

@@ -26,8 +26,8 @@ const STATE_NUMBER: Record<PipelineState, number> = { null: 1, ready: 2, paused:
 
 /** What the bus says, as plain data. */
 export type BusEvent =
-  | { type: "error"; source: string; message: string; debug?: string }
-  | { type: "warning"; source: string; message: string; debug?: string }
+  | { type: "error"; source: string; path: string; message: string; debug?: string }
+  | { type: "warning"; source: string; path: string; message: string; debug?: string }
   | { type: "eos" }
   | { type: "state"; source: string; from: PipelineState; to: PipelineState }
   | { type: "key"; key: string };
@@ -210,6 +210,12 @@ function sourceName(message: Deno.PointerObject): string {
   return source === null ? "" : takeString(gstreamer().gst.gst_object_get_name(source)) ?? "";
 }
 
+/** Where the message's source sits, e.g. "/GstPipeline:pipeline0/GstBin:branch3/GstWebRTCBin:webrtc". */
+function sourcePath(message: Deno.PointerObject): string {
+  const source = new Deno.UnsafePointerView(message).getPointer(MESSAGE_SRC);
+  return source === null ? "" : takeString(gstreamer().gst.gst_object_get_path_string(source)) ?? "";
+}
+
 /** Turns a GstMessage into a BusEvent; undefined for messages the application does not need. */
 function parseMessage(message: Deno.PointerObject): BusEvent | undefined {
   const { gst } = gstreamer();
@@ -226,6 +232,7 @@ function parseMessage(message: Deno.PointerObject): BusEvent | undefined {
       return {
         type: type === MESSAGE.ERROR ? "error" : "warning",
         source: sourceName(message),
+        path: sourcePath(message),
         message: takeError(error) ?? "unknown error",
         debug: takeString(pointerOf(debug)),
       };

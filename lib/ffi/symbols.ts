@@ -106,6 +106,19 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "pointer", // gchar * (free with g_free)
   },
+  gst_object_get_path_string: {
+    parameters: [
+      "pointer", // GstObject *object
+    ],
+    result: "pointer", // gchar * (free with g_free)
+  },
+  gst_object_set_name: {
+    parameters: [
+      "pointer", // GstObject *object
+      "buffer", // const gchar *name
+    ],
+    result: "bool", // gboolean (false when the object has a parent already)
+  },
   gst_object_unref: {
     parameters: [
       "pointer", // gpointer object
@@ -123,6 +136,15 @@ export const GSTREAMER_SYMBOLS = {
       "buffer", // const gchar *name
     ],
     result: "pointer", // GstElementFactory * (transfer full)
+  },
+  gst_element_factory_make_async: {
+    name: "gst_element_factory_make",
+    parameters: [
+      "buffer", // const gchar *factoryname
+      "pointer", // const gchar *name (NULL: a unique one)
+    ],
+    result: "pointer", // GstElement * (floating)
+    nonblocking: true, // dtlsdec makes the process's DTLS certificate: 0.4-0.7 s
   },
   gst_element_send_event: {
     parameters: [
@@ -195,6 +217,12 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "void",
   },
+  gst_buffer_get_size: {
+    parameters: [
+      "pointer", // GstBuffer *buffer
+    ],
+    result: "usize", // gsize
+  },
   gst_buffer_get_reference_timestamp_meta: {
     parameters: [
       "pointer", // GstBuffer *buffer
@@ -263,6 +291,12 @@ export const GSTREAMER_SYMBOLS = {
       "pointer", // GstElement *element
     ],
     result: "bool", // gboolean
+  },
+  gst_object_ref_sink: {
+    parameters: [
+      "pointer", // gpointer object
+    ],
+    result: "pointer", // gpointer
   },
   gst_object_ref: {
     parameters: [

@@ -61,6 +61,21 @@ function readDescription(description: Deno.PointerObject): SessionDescription {
   return { type, sdp: sdp ?? "" };
 }
 
+let certificate: Promise<void> | undefined;
+
+/**
+ * Makes this process's DTLS certificate in the background (the first DTLS element spends 0.4–0.7 s
+ * on it; later ones reuse it), so the first viewer's answer does not wait. Safe to call again.
+ */
+export function prepareDtlsCertificate(): Promise<void> {
+  certificate ??= (async () => {
+    const { gst } = gstreamer();
+    const element = await gst.gst_element_factory_make_async(cString("dtlsdec"), null);
+    if (element !== null) gst.gst_object_unref(gst.gst_object_ref_sink(element));
+  })();
+  return certificate;
+}
+
 export class WebRtcBin {
   #handle: Deno.PointerObject | null;
   readonly name: string;
@@ -93,6 +108,11 @@ export class WebRtcBin {
     } finally {
       unrefObject(agent);
     }
+  }
+
+  /** Sets a webrtcbin property from its string form (e.g. `stun-server`, `latency`). */
+  set(property: string, value: string | number | boolean): void {
+    setProperty(this.#live(), property, value);
   }
 
   /** Adds a transceiver for `caps` ("application/x-rtp,media=video,..."), e.g. to receive only. */

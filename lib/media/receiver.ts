@@ -16,12 +16,17 @@ export const DECODER_ELEMENTS: Record<DecoderName, readonly string[]> = {
 export const HARDWARE_DECODERS: readonly DecoderName[] = ["nvdec", "vaapi", "v4l2"];
 
 export const RECEIVER_APPSRC = "rtp";
+export const RECEIVER_WEBRTC = "webrtc";
 export const FRAMES_APPSINK = "frames";
 const JITTER_BUFFER = "jitter";
 
-/** Where RTP comes from: JavaScript (WebRTC) or a UDP socket GStreamer reads itself (RTP transport). */
+/**
+ * Where RTP comes from: JavaScript (werift), webrtcbin in the same pipeline (gstreamer engine), or a
+ * UDP socket GStreamer reads itself (RTP transport).
+ */
 export type RtpInput =
   | { kind: "appsrc" }
+  | { kind: "webrtc" }
   | { kind: "udp"; address: string; port: number; multicastInterface?: string };
 
 export interface ReceiverOptions {
@@ -62,7 +67,7 @@ export function isMulticast(address: string): boolean {
   return first >= 224 && first <= 239;
 }
 
-function inputElement(input: RtpInput, caps: string): string {
+function inputElement(input: Exclude<RtpInput, { kind: "webrtc" }>, caps: string): string {
   if (input.kind === "appsrc") {
     // do-timestamp stamps arrival time, which the jitter buffer uses; is-live keeps it from prerolling.
     return `appsrc name=${RECEIVER_APPSRC} is-live=true do-timestamp=true format=time caps="${caps}"`;
@@ -87,10 +92,24 @@ function rtcpBranch(input: RtpInput): string {
     `${JITTER_BUFFER}.sink_rtcp`;
 }
 
+/**
+ * webrtcbin with its jitter buffer (inside, at `latencyMs`), then the same depayloader and decoder;
+ * its source pad appears once media flows and parse-launch links it then.
+ */
+function webrtcHead(options: ReceiverOptions): string {
+  return [
+    `webrtcbin name=${RECEIVER_WEBRTC} bundle-policy=max-bundle latency=${options.latencyMs} ${RECEIVER_WEBRTC}.`,
+    // On loss the depayloader asks upstream for a keyframe: webrtcbin sends the sender a PLI.
+    "rtph264depay request-keyframe=true",
+    "h264parse",
+    decoderElement(options.decoder, options.lowLatency),
+  ].join(" ! ");
+}
+
 export function receiverDescription(options: ReceiverOptions): string {
   const rtpCaps =
     `application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=${RTP_PAYLOAD_TYPE}`;
-  const head = [
+  const head = options.input.kind === "webrtc" ? webrtcHead(options) : [
     inputElement(options.input, rtpCaps),
     // WebRTC in low latency: mode=none timestamps frames from RTP time alone (no arrival-time
     // smoothing), which lets the client map a decoded frame back to its RTP timestamp and the
@@ -103,13 +122,18 @@ export function receiverDescription(options: ReceiverOptions): string {
     "h264parse",
     decoderElement(options.decoder, options.lowLatency),
   ].join(" ! ");
+  return `${head} ! ${tail(options)}${rtcpBranch(options.input)}`;
+}
+
+/** Decoded frames: to the tap, and to the window when there is one. */
+function tail(options: ReceiverOptions): string {
   // The frame tap counts frames and reads their size; it never holds the display back.
   const tap =
     `appsink name=${FRAMES_APPSINK} sync=false async=false max-buffers=60 drop=true enable-last-sample=false`;
-  if (!options.sink) return `${head} ! ${tap}${rtcpBranch(options.input)}`;
+  if (!options.sink) return tap;
   // sync=false in low-latency mode: a frame is shown the moment it is decoded.
   const sync = options.lowLatency ? "sync=false" : "sync=true";
   const leaky = "queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream";
-  return `${head} ! tee name=split split. ! ${leaky} ! ${tap} split. ! ${leaky} ! videoconvert ! ` +
-    `${options.sink} name=display ${sync}${rtcpBranch(options.input)}`;
+  return `tee name=split split. ! ${leaky} ! ${tap} split. ! ${leaky} ! videoconvert ! ` +
+    `${options.sink} name=display ${sync}`;
 }

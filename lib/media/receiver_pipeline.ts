@@ -5,7 +5,15 @@
 import type { Pipeline } from "../ffi/pipeline.ts";
 import type { AppSrc } from "../ffi/app_src.ts";
 import type { Sample } from "../ffi/app_sink.ts";
-import { FRAMES_APPSINK, RECEIVER_APPSRC, receiverDescription, type ReceiverOptions } from "./receiver.ts";
+import {
+  FRAMES_APPSINK,
+  RECEIVER_APPSRC,
+  RECEIVER_WEBRTC,
+  receiverDescription,
+  type ReceiverOptions,
+} from "./receiver.ts";
+import type { WebRtcBin } from "../ffi/webrtc_bin.ts";
+import type { Element } from "../ffi/element.ts";
 import { RTP_PAYLOAD_TYPE } from "./sender.ts";
 import { launch } from "./launch.ts";
 import { describeMediaError, MediaError } from "./media_error.ts";
@@ -30,6 +38,7 @@ export class ReceiverPipeline {
   #source: AppSrc | undefined;
   #tap: Promise<void>;
   #closed = false;
+  #decoder: Element | undefined;
 
   constructor(options: ReceiverOptions, handlers: ReceiverHandlers) {
     this.#pipeline = launch(receiverDescription(options));
@@ -49,9 +58,21 @@ export class ReceiverPipeline {
     this.#pipeline.play();
     this.#tap = (async () => {
       // The top rows of each frame: enough to read a pixel stamp, never the whole picture.
-      const pull = { copyBytes: handlers.frameBytes ?? 0, ntpTime: options.input.kind === "udp" };
+      // RTP and webrtcbin input: each frame carries the sender's NTP capture time from RTCP.
+      const pull = { copyBytes: handlers.frameBytes ?? 0, ntpTime: options.input.kind !== "appsrc" };
       for await (const frame of frames.pull(pull)) handlers.onFrame(frame);
     })();
+  }
+
+  /** The pipeline's webrtcbin (webrtc input), for the gstreamer engine to negotiate with. */
+  webrtcBin(): WebRtcBin {
+    return this.#pipeline.webrtcBin(RECEIVER_WEBRTC);
+  }
+
+  /** Asks the sender for a keyframe from the decoder upstream (webrtcbin turns it into a PLI). */
+  requestKeyFrame(): boolean {
+    const decoder = this.#decoder ??= this.#pipeline.element("decoder");
+    return decoder.requestKeyFrame();
   }
 
   /** Pushes one RTP packet; its payload type is set to the one the pipeline's caps name. */

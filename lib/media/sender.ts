@@ -9,10 +9,42 @@ export const RTP_PAYLOAD_TYPE = 96;
 /** RTP payload size: leaves room for SRTP, UDP, IP and TURN/VPN overhead under a 1500-byte MTU. */
 export const RTP_MTU = 1200;
 export const SENDER_APPSINK = "rtp";
+/** The tee every webrtcbin viewer's branch is linked to. */
+export const SENDER_TEE = "fan";
+/** A branch's payloader and webrtcbin, by name. */
+export const BRANCH_PAYLOADER = "pay";
+export const BRANCH_WEBRTC = "webrtc";
 
-/** Where RTP goes: to JavaScript (WebRTC fan-out) or straight to a UDP address (multicast or unicast). */
+function payloaderDescription(payloadType: number): string {
+  // SPS/PPS before every keyframe so a viewer can start at any keyframe; zero-latency
+  // aggregation never holds NAL units back waiting for more.
+  return `rtph264pay name=${BRANCH_PAYLOADER} pt=${payloadType} mtu=${RTP_MTU} config-interval=-1 ` +
+    "aggregate-mode=zero-latency";
+}
+
+/**
+ * One webrtcbin viewer behind the tee: its own queue, payloader (with the payload type its offer
+ * chose: webrtcbin does not remap them) and webrtcbin.
+ */
+export function viewerBranchDescription(payloadType: number): string {
+  return [
+    // The viewer's own thread; at most 200 ms of frames wait (before the connection is up, or while
+    // the link stalls), the oldest dropped first: a slow viewer never holds up the others or the encoder.
+    "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream",
+    payloaderDescription(payloadType),
+    `application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=${payloadType}`,
+    // One transport for everything (max-bundle), as browsers and werift offer.
+    `webrtcbin name=${BRANCH_WEBRTC} bundle-policy=max-bundle`,
+  ].join(" ! ");
+}
+
+/**
+ * Where the encode goes: RTP to JavaScript (werift fan-out), H.264 access units to a tee that each
+ * webrtcbin viewer's branch joins (gstreamer engine), or RTP straight to a UDP address.
+ */
 export type RtpOutput =
   | { kind: "appsink" }
+  | { kind: "tee" }
   | { kind: "udp"; host: string; port: number; ttl: number; multicastInterface?: string };
 
 export interface SenderOptions extends SourceOptions {
@@ -39,6 +71,14 @@ export function passthroughDescription(file: string): string {
 }
 
 function outputDescription(output: RtpOutput): string {
+  if (output.kind === "tee") {
+    return [
+      `tee name=${SENDER_TEE} allow-not-linked=true`,
+      // A tap that counts access units (and proves the source runs); never holds the tee back.
+      `${SENDER_TEE}. ! queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream ! ` +
+      `appsink name=${SENDER_APPSINK} sync=false async=false max-buffers=2 drop=true enable-last-sample=false`,
+    ].join(" ");
+  }
   if (output.kind === "appsink") {
     // sync=false: packets go out the moment they exist; the source already paces them.
     return `appsink name=${SENDER_APPSINK} sync=false async=false max-buffers=5000 drop=true enable-last-sample=false`;
@@ -64,13 +104,13 @@ export function rtcpPort(rtpPort: number): number {
 }
 
 export function senderDescription(options: SenderOptions): string {
-  const payloader =
-    // SPS/PPS before every keyframe so a viewer can start at any keyframe; zero-latency
-    // aggregation never holds NAL units back waiting for more.
-    `rtph264pay name=pay pt=${RTP_PAYLOAD_TYPE} mtu=${RTP_MTU} config-interval=-1 aggregate-mode=zero-latency`;
+  // With a tee, each viewer's branch has its own payloader: access units go to the tee as they are.
+  const payloader = options.output.kind === "tee" ? [] : [payloaderDescription(RTP_PAYLOAD_TYPE)];
   if (options.passthrough) {
     if (!options.file) throw new Error("Cannot use --file-passthrough without --file PATH");
-    return [passthroughDescription(options.file), payloader, outputDescription(options.output)].join(" ! ");
+    return [passthroughDescription(options.file), ...payloader, outputDescription(options.output)].join(
+      " ! ",
+    );
   }
   if (!options.encoder) throw new Error("An encoder is needed unless --file-passthrough is given");
   const queue = options.lowLatency
@@ -88,7 +128,7 @@ export function senderDescription(options: SenderOptions): string {
       width: options.width,
       height: options.height,
     }),
-    payloader,
+    ...payloader,
     outputDescription(options.output),
   ].join(" ! ");
 }

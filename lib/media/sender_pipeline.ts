@@ -5,7 +5,14 @@
 import type { Pipeline } from "../ffi/pipeline.ts";
 import type { Element } from "../ffi/element.ts";
 import type { AppSink } from "../ffi/app_sink.ts";
-import { SENDER_APPSINK, senderDescription, type SenderOptions } from "./sender.ts";
+import {
+  BRANCH_PAYLOADER,
+  SENDER_APPSINK,
+  SENDER_TEE,
+  senderDescription,
+  type SenderOptions,
+} from "./sender.ts";
+import type { Branch } from "../ffi/branch.ts";
 import { asMediaError, launch } from "./launch.ts";
 import { describeMediaError, MediaError, noVideoIn } from "./media_error.ts";
 import { KeyFrameLimiter } from "./key_frame_limiter.ts";
@@ -20,6 +27,13 @@ export interface SenderHandlers {
   onError: (error: MediaError) => void;
   /** The file ended and does not loop. */
   onEnd?: () => void;
+  /**
+   * A looping file restarted: RTP timestamps must move on by `ticks` (90 kHz) to keep rising. The
+   * sender does this for its own payloader; a tee output's branches are the caller's.
+   */
+  onLoop?: (ticks: number) => void;
+  /** An error inside one viewer's branch (tee output): that viewer has failed, the stream has not. */
+  onBranchError?: (branch: string, message: string) => void;
 }
 
 export interface SenderStartOptions {
@@ -27,6 +41,24 @@ export interface SenderStartOptions {
   loop: boolean;
   /** How long to wait for the first packet before calling the source dead. */
   startTimeoutMs?: number;
+}
+
+/** At most one keyframe per this interval, however many viewers ask (requests in between wait). */
+const KEYFRAME_INTERVAL_MS = 250;
+
+/**
+ * Makes the encoder itself fold keyframe requests: webrtcbin viewers' PLIs and FIRs travel upstream
+ * to it natively, past JavaScript's limiter. GstVideoEncoder (GStreamer 1.18+) defers requests inside
+ * the interval to its end; on older versions the property is absent and requests pass as they come.
+ */
+function limitEncoderKeyFrames(encoder: Element): void {
+  try {
+    if (encoder.has("min-force-key-unit-interval")) {
+      encoder.set("min-force-key-unit-interval", KEYFRAME_INTERVAL_MS * 1_000_000);
+    }
+  } finally {
+    encoder.close();
+  }
 }
 
 export class SenderPipeline {
@@ -37,8 +69,10 @@ export class SenderPipeline {
   #closed = false;
   #handlers: SenderHandlers;
   #stamps: StampSource | undefined;
+  /** RTP packets (or, with a tee output, access units) and their bytes, out of the encoder. */
   packets = 0;
   bytes = 0;
+  frames = 0;
 
   private constructor(
     pipeline: Pipeline,
@@ -48,13 +82,17 @@ export class SenderPipeline {
   ) {
     this.#pipeline = pipeline;
     this.#handlers = handlers;
-    // The force-key-unit event goes upstream from the payloader to the encoder.
-    this.#payloader = pipeline.element("pay");
+    // The force-key-unit event goes upstream from the payloader (or the tee) to the encoder.
+    this.#output = options.output;
+    this.#payloader = pipeline.element(options.output.kind === "tee" ? SENDER_TEE : BRANCH_PAYLOADER);
     // A looping file moves this offset on at each loop (see #loop); it starts at a known value.
-    if (options.source === "file" && options.loop) this.#payloader.set("timestamp-offset", 0);
+    if (options.source === "file" && options.loop && options.output.kind !== "tee") {
+      this.#payloader.set("timestamp-offset", 0);
+    }
     this.#keyFrames = new KeyFrameLimiter(() => {
       if (!this.#closed) this.#payloader.requestKeyFrame();
-    });
+    }, { intervalMs: KEYFRAME_INTERVAL_MS });
+    if (!options.passthrough) limitEncoderKeyFrames(pipeline.element("encoder"));
     if (options.source === "stamp" && !options.passthrough) {
       this.#stamps = new StampSource(
         pipeline.appSrc(STAMP_APPSRC),
@@ -63,13 +101,18 @@ export class SenderPipeline {
       );
     }
     // With a UDP output GStreamer sends by itself; JavaScript only watches.
-    this.#pump = options.output.kind === "appsink"
+    this.#pump = options.output.kind !== "udp"
       ? this.#forward(pipeline.appSink(SENDER_APPSINK), firstPacket)
       : Promise.resolve();
     pipeline.watch((event) => {
       if (this.#closed) return;
       if (event.type === "state" && options.output.kind === "udp" && /^pipeline\d+$/.test(event.source)) {
         if (event.to === "playing") firstPacket();
+      } else if (event.type === "error" && /\/GstBin:branch\d+/.test(event.path)) {
+        // One viewer's branch failed (its peer went away mid-handshake, say): that viewer only.
+        const branch = /\/GstBin:(branch\d+)/.exec(event.path)![1];
+        log.debug(`Viewer branch ${branch}: ${event.message}`);
+        this.#handlers.onBranchError?.(branch, event.message);
       } else if (event.type === "error") {
         const context = { os: options.os, source: options, passthrough: options.passthrough };
         this.#handlers.onError(new MediaError(describeMediaError(event.message, event.debug, context)));
@@ -87,10 +130,11 @@ export class SenderPipeline {
   }
 
   #rtpOffset = 0;
+  #output: SenderOptions["output"];
 
   /** Whether nothing has been sent yet; a UDP output is only watched once it has a packet count. */
   #sentNothing(output: SenderOptions["output"]): boolean {
-    return output.kind === "appsink" && this.packets === 0;
+    return output.kind !== "udp" && this.packets === 0;
   }
 
   /**
@@ -100,21 +144,40 @@ export class SenderPipeline {
    */
   #loop(fps: number): void {
     const played = this.#pipeline.runningTime() ?? 0n;
-    this.#rtpOffset = (this.#rtpOffset + Math.round(Number(played) * 9e-5) + Math.round(90000 / fps)) %
-      2 ** 32;
-    this.#payloader.set("timestamp-offset", this.#rtpOffset);
+    const ticks = Math.round(Number(played) * 9e-5) + Math.round(90000 / fps);
+    this.#rtpOffset = (this.#rtpOffset + ticks) % 2 ** 32;
+    if (this.#output.kind === "tee") this.#handlers.onLoop?.(ticks);
+    else this.#payloader.set("timestamp-offset", this.#rtpOffset);
     if (this.#pipeline.seekToStart()) log.debug("file looped");
     else this.#handlers.onEnd?.();
   }
 
   async #forward(sink: AppSink, firstPacket: () => void): Promise<void> {
-    for await (const sample of sink.pull({ copy: true })) {
-      if (!sample.data) continue;
+    // A tee output's tap sees access units: counted, never copied into JavaScript.
+    const copy = this.#output.kind === "appsink";
+    for await (const sample of sink.pull({ copy })) {
       this.packets++;
-      this.bytes += sample.data.byteLength;
+      this.bytes += sample.size ?? 0;
       if (this.packets === 1) firstPacket();
+      if (!copy) {
+        this.frames++;
+        continue;
+      }
+      if (!sample.data) continue;
+      if (sample.data[1] & 0x80) this.frames++;
       this.#handlers.onPacket(sample.data, sample.runningTime);
     }
+  }
+
+  /** Adds a viewer's branch behind the tee (tee output only): see `viewerBranchDescription`. */
+  addBranch(description: string): Branch {
+    if (this.#output.kind !== "tee") throw new Error("Branches need the tee output");
+    log.debug(`viewer branch: ${description}`);
+    return this.#pipeline.addBranch(SENDER_TEE, description);
+  }
+
+  async removeBranch(branch: Branch): Promise<void> {
+    await this.#pipeline.removeBranch(branch);
   }
 
   /** Builds and plays the pipeline; resolves at the first RTP packet, rejects with a MediaError. */

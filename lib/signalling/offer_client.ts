@@ -1,5 +1,10 @@
 /** The client's half of `POST /offer`: sends the offer, returns the answer SDP, one-line errors. */
-import { encodeSessionDescription, parseSessionDescription, SignallingError } from "./session_description.ts";
+import {
+  encodeSessionDescription,
+  parseSessionDescription,
+  type SessionDescription,
+  SignallingError,
+} from "./session_description.ts";
 
 /** The URL of a server's offer endpoint from its host and port (IPv6 literals bracketed). */
 export function offerUrl(host: string, port: number): string {
@@ -7,12 +12,12 @@ export function offerUrl(host: string, port: number): string {
   return `http://${h}:${port}/offer`;
 }
 
-/** Posts `offer` to `url` and returns the server's answer SDP. */
+/** Posts `offer` to `url` and returns the server's answer (its SDP, and rov-server's viewer id and engine). */
 export async function postOffer(
   url: string,
   offer: string,
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
-): Promise<string> {
+): Promise<SessionDescription> {
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let response: Response;
@@ -34,7 +39,7 @@ export async function postOffer(
       `rov-server refused the offer (${response.status}): ${body.trim()}`,
     );
   }
-  return parseSessionDescription(body, "answer").sdp;
+  return parseSessionDescription(body, "answer");
 }
 
 function reasonOf(error: unknown): string {

@@ -21,7 +21,7 @@ export type ViewerKind = "offer" | "whep";
 /** What the routes need from the server. */
 export interface SignallingBackend {
   /** Answers an offer for a new viewer; throws SignallingError (or an error with status 400) if unusable. */
-  answer(offer: string, kind: ViewerKind): Promise<{ id: string; answer: string }>;
+  answer(offer: string, kind: ViewerKind): Promise<{ id: string; answer: string; engine?: string }>;
   /** Ends a viewer; false when there is no such viewer. */
   hangUp(id: string): Promise<boolean>;
   status(): unknown;
@@ -137,8 +137,12 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
         if (request.method !== "POST") return methodNotAllowed("POST");
         requireType(request, "application/json");
         const offer = parseSessionDescription(await readBody(request), "offer");
-        const { answer } = await backend.answer(offer.sdp, "offer");
-        return reply(200, encodeSessionDescription({ type: "answer", sdp: answer }), "application/json");
+        const { id, answer, engine } = await backend.answer(offer.sdp, "offer");
+        return reply(
+          200,
+          encodeSessionDescription({ type: "answer", sdp: answer, id, engine }),
+          "application/json",
+        );
       }
       if (pathname === "/whep") {
         if (request.method !== "POST") return methodNotAllowed("POST");

@@ -5,7 +5,7 @@
  * reports its measured latency for the server's status page.
  */
 import { ClockOffset } from "../stats/clock_offset.ts";
-import { wallClockMs } from "../wall_clock.ts";
+import { ntpToUnixMs, wallClockMs } from "../wall_clock.ts";
 import {
   CLOCK_PATH,
   ClockExchangeError,
@@ -30,11 +30,13 @@ export class RtpControl {
   readonly clock = new ClockOffset();
   keyFramesRequested = 0;
   /** This viewer's id in the server's status page. */
-  readonly id = crypto.randomUUID();
+  readonly id: string;
 
   /** `base` is the server's HTTP origin, e.g. http://10.0.0.2:8080. */
-  constructor(base: string, options: { signal?: AbortSignal } = {}) {
+  /** `id`: the viewer id the server gave (a WebRTC viewer's); a new one for an RTP viewer. */
+  constructor(base: string, options: { signal?: AbortSignal; id?: string } = {}) {
     this.#base = base;
+    this.id = options.id ?? crypto.randomUUID();
     this.#signal = options.signal ? AbortSignal.any([options.signal, this.#stop.signal]) : this.#stop.signal;
     let sent = 0;
     const next = async () => {
@@ -55,6 +57,15 @@ export class RtpControl {
     } catch (error) {
       this.#warn(error);
     }
+  }
+
+  /**
+   * Capture → decoded latency (ms) of a frame carrying the server's capture time as NTP (from its
+   * RTCP sender reports), read on this clock; undefined until the clocks are matched.
+   */
+  captureLatency(ntpTime: bigint | undefined, now: number): number | undefined {
+    const capture = ntpTime === undefined ? undefined : this.clock.toLocal(ntpToUnixMs(ntpTime));
+    return capture === undefined ? undefined : now - capture;
   }
 
   /** Asks the server for a keyframe, at most once per 300 ms. Returns whether one was asked. */

@@ -17,6 +17,9 @@ export class SignallingError extends Error {
 export interface SessionDescription {
   type: "offer" | "answer";
   sdp: string;
+  /** In rov-server's answers: the viewer's id (for its latency reports) and the WebRTC engine. */
+  id?: string;
+  engine?: string;
 }
 
 /** Largest SDP accepted: real offers are 1–10 KiB, browsers' with many codecs under 16 KiB. */
@@ -54,9 +57,14 @@ export function parseSessionDescription(text: string, type: "offer" | "answer"):
   }
   if (typeof sdp !== "string") throw new SignallingError(400, `Expected "sdp" to be a string`);
   validateSdp(sdp, type);
-  return { type, sdp };
+  const { id, engine } = value as Record<string, unknown>;
+  const out: SessionDescription = { type, sdp };
+  if (typeof id === "string" && /^[0-9a-f-]{1,64}$/.test(id)) out.id = id;
+  if (typeof engine === "string" && /^[a-z]{1,16}$/.test(engine)) out.engine = engine;
+  return out;
 }
 
 export function encodeSessionDescription(description: SessionDescription): string {
-  return JSON.stringify({ sdp: description.sdp, type: description.type });
+  const { sdp, type, id, engine } = description;
+  return JSON.stringify(id === undefined ? { sdp, type } : { sdp, type, id, engine });
 }

@@ -47,6 +47,15 @@ export class StreamStats {
     this.#windowLost += lost;
   }
 
+  /** Many packets at once (an engine that counts them natively): `packets` arrived, `lost` did not. */
+  traffic(bytes: number, packets: number, lost: number): void {
+    this.bytes += bytes;
+    this.packets += packets;
+    this.#windowBytes += bytes;
+    this.#windowPackets += packets;
+    this.#windowLost += lost;
+  }
+
   frame(width?: number, height?: number): void {
     this.frames++;
     this.#windowFrames++;

@@ -1,5 +1,4 @@
-/** H.264 codec parameters for werift and matching them against what a viewer offers. */
-import { RTCRtpCodecParameters } from "werift";
+/** H.264 in SDP, for both WebRTC engines: what a viewer offers and which format the answer takes. */
 import type { H264Profile } from "../media/h264.ts";
 
 /** An H.264 format a peer put in its SDP. */
@@ -7,21 +6,6 @@ export interface OfferedH264 {
   payloadType: number;
   profileLevelId?: string;
   packetizationMode: number;
-}
-
-/** werift codec parameters for H.264 with NACK, PLI and FIR feedback, packetization mode 1. */
-export function h264Codec(profileLevelId: string): RTCRtpCodecParameters {
-  return new RTCRtpCodecParameters({
-    mimeType: "video/H264",
-    clockRate: 90000,
-    rtcpFeedback: [
-      { type: "nack" },
-      { type: "nack", parameter: "pli" },
-      { type: "ccm", parameter: "fir" },
-      { type: "goog-remb" },
-    ],
-    parameters: `profile-level-id=${profileLevelId};packetization-mode=1;level-asymmetry-allowed=1`,
-  });
 }
 
 /** Every H.264 format in the first video section of `sdp`. */
@@ -91,4 +75,36 @@ export function keepOnlyPayload(sdp: string, payloadType: number): string {
     return pt && !keep.has(Number(pt[1])) ? [] : [line];
   });
   return [...lines.slice(0, start), ...narrowed, ...lines.slice(end)].join("\r\n");
+}
+
+/** A viewer's offer could not be answered; the message says why (a 400 for signalling). */
+export class OfferError extends Error {
+  override name = "OfferError";
+}
+
+/**
+ * The format both engines answer `offerSdp` with for a stream of `profile` (see `pickOffered`);
+ * throws OfferError when the offer has none.
+ */
+export function answerFormat(offerSdp: string, profile: H264Profile): OfferedH264 {
+  const chosen = pickOffered(offeredH264(offerSdp), profile);
+  if (!chosen) {
+    throw new OfferError(`Offer has no usable H.264 video (packetization-mode=1, ${profile} decodable)`);
+  }
+  return chosen;
+}
+
+/**
+ * The offer as webrtcbin should see it: only the chosen format, and without its profile-level-id.
+ * webrtcbin answers with the intersection of the offered caps and its payloader's, and the stream's
+ * exact profile-level-id (e.g. 42c01e for x264's constrained baseline) never equals the offered
+ * string (42e01f): with it, the answer is `a=inactive`. The answer then carries the stream's own.
+ */
+export function offerForNativeAnswer(sdp: string, format: OfferedH264): string {
+  const pt = format.payloadType;
+  return keepOnlyPayload(sdp, pt).split("\r\n").map((line) =>
+    line.startsWith(`a=fmtp:${pt} `)
+      ? line.replace(/;?profile-level-id=[0-9a-fA-F]{6}/, "").replace(`a=fmtp:${pt} ;`, `a=fmtp:${pt} `)
+      : line
+  ).join("\r\n");
 }

@@ -1,12 +1,10 @@
 /**
- * ICE configuration for an ROV tether: host candidates only from the addresses we choose, and no
- * STUN unless the user asks for it. werift falls back to Google's public STUN server whenever no
- * STUN server is configured; `disableDefaultStun()` removes that fallback.
+ * werift's ICE configuration from the shared policy (ice_policy.ts): host candidates only from the
+ * addresses we choose, and no STUN unless the user asks for it. werift falls back to Google's
+ * public STUN server whenever none is configured; `disableDefaultStun()` removes that fallback.
  */
 import { Connection, type PeerConfig, RTCDtlsTransport } from "werift";
-
-/** The public STUN server used only with `--stun`. */
-export const PUBLIC_STUN = "stun:stun.l.google.com:19302";
+import { type IceOptions, isWildcard, PUBLIC_STUN, samePlaceOnly } from "./ice_policy.ts";
 
 let stunPatched = false;
 
@@ -35,37 +33,6 @@ export function prepareCertificate(): Promise<unknown> {
   return RTCDtlsTransport.SetupCertificate();
 }
 
-export interface NetworkInterfaceLike {
-  family: "IPv4" | "IPv6";
-  address: string;
-  netmask: string;
-}
-
-export function isWildcard(host: string): boolean {
-  return host === "0.0.0.0" || host === "::" || host === "";
-}
-
-export function isLoopback(host: string): boolean {
-  return host.startsWith("127.") || host === "::1" || host === "localhost";
-}
-
-/**
- * The addresses to offer host candidates on: the bound address when there is one; otherwise every
- * IPv4 address of the machine, LAN addresses before loopback.
- */
-export function hostAddresses(bind: string, interfaces: NetworkInterfaceLike[]): string[] {
-  if (!isWildcard(bind)) return [bind === "localhost" ? "127.0.0.1" : bind];
-  const v4 = [...new Set(interfaces.filter((i) => i.family === "IPv4").map((i) => i.address))];
-  return [...v4.filter((a) => !isLoopback(a)), ...v4.filter(isLoopback)];
-}
-
-export interface IceOptions {
-  /** Addresses to gather host candidates on (see `hostAddresses`). */
-  addresses: string[];
-  /** Use the public STUN server (only when the user asked with --stun). */
-  stun: boolean;
-}
-
 /** The ICE part of a werift PeerConfig. */
 export function peerConfig(options: IceOptions): Partial<PeerConfig> {
   disableDefaultStun();
@@ -80,14 +47,4 @@ export function peerConfig(options: IceOptions): Partial<PeerConfig> {
     bundlePolicy: "max-bundle",
     iceFilterCandidatePair: samePlaceOnly,
   };
-}
-
-/**
- * Pairs a loopback candidate only with a loopback candidate. A browser on the same machine offers its
- * LAN address; a check from our 127.0.0.1 socket to it is answered from 127.0.0.1, which werift
- * rejects as an unexpected address, so such pairs only cost checks and retransmissions. Between two
- * machines no loopback candidate appears, so nothing else is filtered.
- */
-export function samePlaceOnly(pair: { localCandidate: { host: string }; remoteCandidate: { host: string } }) {
-  return isLoopback(pair.localCandidate.host) === isLoopback(pair.remoteCandidate.host);
 }

@@ -3,8 +3,9 @@
  * bytes (GStreamer's jitter buffer and depayloader take it from there), and asks for keyframes.
  */
 import { type MediaStreamTrack, type RTCDataChannel, RTCPeerConnection, type RTCRtpReceiver } from "werift";
-import { h264Codec } from "./h264_codec.ts";
-import { type IceOptions, peerConfig } from "./ice_config.ts";
+import { h264Codec } from "./werift_h264.ts";
+import { peerConfig } from "./ice_config.ts";
+import type { IceOptions } from "./ice_policy.ts";
 import { gatheringComplete, hasCandidates } from "./gathered.ts";
 import {
   decodeTelemetry,

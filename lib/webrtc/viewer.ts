@@ -11,15 +11,12 @@ import {
 } from "../signalling/telemetry.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import type { H264Profile } from "../media/h264.ts";
-import { h264Codec, keepOnlyPayload, offeredH264, pickOffered } from "./h264_codec.ts";
-import { type IceOptions, peerConfig } from "./ice_config.ts";
+import { answerFormat, keepOnlyPayload, OfferError } from "./h264_codec.ts";
+import { h264Codec } from "./werift_h264.ts";
+import { peerConfig } from "./ice_config.ts";
+import type { IceOptions } from "./ice_policy.ts";
 import { gatheringComplete, hasCandidates } from "./gathered.ts";
 import type { RtpSink } from "./rtp_fanout.ts";
-
-/** A viewer's offer could not be answered; the message says why (a 400 for signalling). */
-export class OfferError extends Error {
-  override name = "OfferError";
-}
 
 export type ViewerState = "new" | "connecting" | "connected" | "disconnected" | "failed" | "closed";
 
@@ -92,12 +89,7 @@ export class Viewer implements RtpSink {
 
   /** Answers `offerSdp`; the answer carries every candidate. Throws OfferError for unusable offers. */
   static async answer(offerSdp: string, options: ViewerOptions): Promise<{ viewer: Viewer; answer: string }> {
-    const chosen = pickOffered(offeredH264(offerSdp), options.profile);
-    if (!chosen) {
-      throw new OfferError(
-        `Offer has no usable H.264 video (packetization-mode=1, ${options.profile} decodable)`,
-      );
-    }
+    const chosen = answerFormat(offerSdp, options.profile);
     const pc = new RTCPeerConnection({
       ...peerConfig(options.ice),
       codecs: { video: [h264Codec(chosen.profileLevelId ?? "42e01f")], audio: [] },

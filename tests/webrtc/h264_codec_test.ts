@@ -1,5 +1,6 @@
 import { assertEquals } from "../support/assert.ts";
-import { h264Codec, keepOnlyPayload, offeredH264, pickOffered } from "../../lib/webrtc/h264_codec.ts";
+import { keepOnlyPayload, offeredH264, pickOffered } from "../../lib/webrtc/h264_codec.ts";
+import { h264Codec } from "../../lib/webrtc/werift_h264.ts";
 
 const CHROMIUM_LIKE = [
   "m=audio 9 UDP/TLS/RTP/SAVPF 111",

@@ -1,5 +1,6 @@
 import { assertEquals } from "../support/assert.ts";
-import { hostAddresses, peerConfig, PUBLIC_STUN, samePlaceOnly } from "../../lib/webrtc/ice_config.ts";
+import { peerConfig } from "../../lib/webrtc/ice_config.ts";
+import { hostAddresses, PUBLIC_STUN, samePlaceOnly } from "../../lib/webrtc/ice_policy.ts";
 
 const interfaces = [
   { family: "IPv4" as const, address: "127.0.0.1", netmask: "255.0.0.0" },

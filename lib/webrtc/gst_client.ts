@@ -1,0 +1,154 @@
+/**
+ * The client's WebRTC side on the gstreamer engine: the receiver pipeline's own webrtcbin offers to
+ * receive H.264; RTP never reaches JavaScript. Loss and bitrate come from webrtcbin's statistics; the
+ * built-in latency from the server's RTCP sender reports (capture-time NTP on every decoded frame)
+ * read on this clock through the HTTP clock exchange.
+ */
+import type { WebRtcBin } from "../ffi/webrtc_bin.ts";
+import type { PlainObject } from "../ffi/gobject.ts";
+import type { SessionDescription } from "../signalling/session_description.ts";
+import { RtpControl } from "../signalling/rtp_control.ts";
+import { log } from "../log.ts";
+import { hasCandidates } from "./gathered.ts";
+import { type IceOptions, pairableCandidates } from "./ice_policy.ts";
+import type { DecodedFrame, Traffic, WebRtcViewing } from "./engine.ts";
+
+/** The H.264 formats offered: every profile the decoder handles, up to level 5.2. */
+const OFFERED = [
+  { payloadType: 96, profileLevelId: "42e034" },
+  { payloadType: 97, profileLevelId: "640034" },
+];
+const WATCH_MS = 1000;
+
+export interface GstReceiverOptions {
+  ice: IceOptions;
+  /** The server's HTTP origin, for the clock exchange and latency reports. */
+  control: string;
+  /** Asks upstream for a keyframe from the decoder: webrtcbin sends a PLI. */
+  requestKeyFrame: () => void;
+  /** Connection state changes ("connected", "failed", ...). */
+  onState?: (state: string) => void;
+  signal?: AbortSignal;
+}
+
+export class GstReceiverSession implements WebRtcViewing {
+  readonly engine = "gstreamer";
+  lastMediaAt = 0;
+  #requestKeyFrame: () => void;
+  #webrtc: WebRtcBin;
+  #control: RtpControl | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #state = "new";
+  #total: Traffic = { bytes: 0, packets: 0, lost: 0 };
+  #reported: Traffic = { bytes: 0, packets: 0, lost: 0 };
+  #capturesTrusted = false;
+  #closed = false;
+
+  private constructor(webrtc: WebRtcBin, requestKeyFrame: () => void) {
+    this.#webrtc = webrtc;
+    this.#requestKeyFrame = requestKeyFrame;
+  }
+
+  /** Offers on `webrtc` (a playing receiver pipeline's), posts through `signaller`, applies the answer. */
+  static async connect(
+    webrtc: WebRtcBin,
+    signaller: (offer: string) => Promise<SessionDescription>,
+    options: GstReceiverOptions,
+  ): Promise<GstReceiverSession> {
+    const session = new GstReceiverSession(webrtc, options.requestKeyFrame);
+    options.signal?.addEventListener("abort", () => void session.close(), { once: true });
+    try {
+      webrtc.restrictIce(options.ice.addresses);
+      // Each decoded frame carries the sender's capture time (NTP) from its RTCP sender reports.
+      webrtc.setRtpBinProperty("add-reference-timestamp-meta", true);
+      const caps = OFFERED.map((f) =>
+        `application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=${f.payloadType},` +
+        `packetization-mode=(string)1,profile-level-id=(string)${f.profileLevelId}`
+      ).join(";");
+      webrtc.addTransceiver("recvonly", caps);
+      await webrtc.setLocalDescription(await webrtc.createOffer());
+      await webrtc.gathered(5000, options.signal);
+      const offer = webrtc.localDescription()?.sdp ?? "";
+      if (!hasCandidates(offer)) throw new Error("No ICE candidates could be gathered (no usable address)");
+      const answer = await signaller(offer);
+      await webrtc.setRemoteDescription({
+        type: "answer",
+        sdp: pairableCandidates(answer.sdp, options.ice.addresses),
+      });
+      // Only rov-server's gstreamer engine stamps sender reports with the capture time; werift's
+      // carry the send time, which would hide the encoder's share of the latency.
+      session.#capturesTrusted = answer.engine === "gstreamer";
+      if (answer.id !== undefined) {
+        session.#control = new RtpControl(options.control, { signal: options.signal, id: answer.id });
+      }
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+    session.#timer = setInterval(() => session.#watch(options.onState), WATCH_MS);
+    return session;
+  }
+
+  #watch(onState?: (state: string) => void): void {
+    if (this.#closed) return;
+    const state = this.#webrtc.connectionState;
+    if (state !== this.#state) {
+      this.#state = state;
+      onState?.(state);
+    }
+    if (state !== "connected") return;
+    this.#webrtc.stats().then((stats) => this.#read(stats), (error) => log.debug(`WebRTC stats: ${error}`));
+  }
+
+  #read(stats: PlainObject): void {
+    for (const entry of Object.values(stats)) {
+      if (typeof entry !== "object" || entry === null || entry.type !== "inbound-rtp") continue;
+      if (Number(entry["packets-received"] ?? 0) > this.#total.packets) this.lastMediaAt = performance.now();
+      this.#total = {
+        bytes: Number(entry["bytes-received"] ?? 0),
+        packets: Number(entry["packets-received"] ?? 0),
+        lost: Math.max(0, Number(entry["packets-lost"] ?? 0)),
+      };
+    }
+  }
+
+  /** Bytes, packets and losses since the last call (from the statistics, read once a second). */
+  traffic(): Traffic {
+    const delta = {
+      bytes: this.#total.bytes - this.#reported.bytes,
+      packets: this.#total.packets - this.#reported.packets,
+      lost: Math.max(0, this.#total.lost - this.#reported.lost),
+    };
+    this.#reported = { ...this.#total };
+    return delta;
+  }
+
+  /** Capture → decoded latency of a frame stamped with the server's capture NTP, on this clock. */
+  builtInLatency(frame: DecodedFrame, now: number): number | undefined {
+    return this.#capturesTrusted ? this.#control?.captureLatency(frame.ntpTime, now) : undefined;
+  }
+
+  stages(): { sentMs?: number; receivedMs?: number } {
+    return {}; // packets never reach JavaScript on this engine
+  }
+
+  requestKeyFrame(): void {
+    if (!this.#closed) this.#requestKeyFrame();
+  }
+
+  /** Tells the server this viewer's latency, for its status page. */
+  reportLatency(p50: number, p95: number): void {
+    this.#control?.reportLatency(p50, p95);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#control?.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

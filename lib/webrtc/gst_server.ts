@@ -1,0 +1,246 @@
+/**
+ * The server's WebRTC side on the gstreamer engine: each viewer is a branch of the sender's pipeline,
+ * `queue ! rtph264pay ! webrtcbin`, behind the tee of the one encode. ICE, DTLS-SRTP, RTCP, NACK and
+ * PLI run natively; JavaScript only negotiates, watches each viewer's state and reads its statistics.
+ */
+import type { Branch } from "../ffi/branch.ts";
+import type { Element } from "../ffi/element.ts";
+import { prepareDtlsCertificate, type WebRtcBin } from "../ffi/webrtc_bin.ts";
+import type { PlainObject } from "../ffi/gobject.ts";
+import type { H264Profile } from "../media/h264.ts";
+import { BRANCH_PAYLOADER, BRANCH_WEBRTC, viewerBranchDescription } from "../media/sender.ts";
+import type { ViewerKind, ViewerLatency } from "../signalling/routes.ts";
+import { log } from "../log.ts";
+import { viewerLine, type ViewerStatus, type WebRtcServer } from "./engine.ts";
+import { answerFormat, OfferError, offerForNativeAnswer } from "./h264_codec.ts";
+import { type IceOptions, pairableCandidates, PUBLIC_STUN } from "./ice_policy.ts";
+import { hasCandidates } from "./gathered.ts";
+
+/** What the engine needs of the sender: branches behind its tee. */
+export interface BranchHost {
+  addBranch(description: string): Branch;
+  removeBranch(branch: Branch): Promise<void>;
+}
+
+export interface GstServerOptions {
+  ice: IceOptions;
+  profile: H264Profile;
+  sender: BranchHost;
+  /** Asks the encoder for a keyframe (rate-limited by the sender). */
+  requestKeyFrame: () => void;
+}
+
+const WATCH_MS = 500;
+const STATS_MS = 2000;
+/** A viewer whose connection is not up this long after its answer has gone (or never could connect). */
+const CONNECT_TIMEOUT_MS = 15_000;
+/**
+ * A viewer whose connection stays "disconnected" (ICE checks unanswered) this long has gone. Not
+ * RTCP silence: a conforming receiver reports only every 5–7.5 s (RFC 3550).
+ */
+const DISCONNECTED_MS = 10_000;
+
+class GstViewer {
+  readonly id = crypto.randomUUID();
+  readonly createdAt = Date.now();
+  readonly kind: ViewerKind;
+  readonly branch: Branch;
+  readonly webrtc: WebRtcBin;
+  readonly payloader: Element;
+  state = "new";
+  latency: (ViewerLatency & { at: number }) | undefined;
+  figures = {
+    bytesSent: 0,
+    packetsSent: 0,
+    packetsLost: 0,
+    keyFrames: 0,
+    nacks: 0,
+    roundTripMs: undefined as number | undefined,
+  };
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #statsAt = 0;
+  #statsPending = false;
+  #disconnectedSince: number | undefined;
+  #answeredAt = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(kind: ViewerKind, branch: Branch) {
+    this.kind = kind;
+    this.branch = branch;
+    this.webrtc = branch.webrtcBin(BRANCH_WEBRTC);
+    this.payloader = branch.element(BRANCH_PAYLOADER);
+  }
+
+  /** Watches the connection from now on; `gone` is called once when it ends by itself. */
+  watch(onConnected: () => void, gone: (reason: string) => void): void {
+    this.#answeredAt = performance.now();
+    this.#timer = setInterval(() => {
+      if (this.#closing) return;
+      const state = this.webrtc.connectionState;
+      if (state !== this.state) {
+        log.debug(`Viewer ${this.id.slice(0, 8)} ${state}`);
+        if (state === "connected" && this.state !== "connected") onConnected();
+        this.state = state;
+      }
+      const now = performance.now();
+      if (state === "failed" || state === "closed") return gone(`connection ${state}`);
+      if (state === "disconnected") {
+        this.#disconnectedSince ??= now;
+        if (now - this.#disconnectedSince > DISCONNECTED_MS) return gone("no answer to ICE checks");
+      } else this.#disconnectedSince = undefined;
+      if (
+        state !== "connected" && this.#disconnectedSince === undefined &&
+        now - this.#answeredAt > CONNECT_TIMEOUT_MS
+      ) {
+        return gone(`not connected after ${CONNECT_TIMEOUT_MS / 1000} s`);
+      }
+      if (state === "connected" && now - this.#statsAt >= STATS_MS && !this.#statsPending) {
+        this.#statsAt = now;
+        this.#statsPending = true;
+        this.webrtc.stats().then((stats) => this.#read(stats), () => {}).finally(() => {
+          this.#statsPending = false;
+        });
+      }
+    }, WATCH_MS);
+  }
+
+  #read(stats: PlainObject): void {
+    for (const entry of Object.values(stats)) {
+      if (typeof entry !== "object" || entry === null) continue;
+      if (entry.type === "outbound-rtp") {
+        this.figures.bytesSent = Number(entry["bytes-sent"] ?? 0);
+        this.figures.packetsSent = Number(entry["packets-sent"] ?? 0);
+        this.figures.keyFrames = Number(entry["pli-count"] ?? 0) + Number(entry["fir-count"] ?? 0);
+        this.figures.nacks = Number(entry["nack-count"] ?? 0);
+      } else if (entry.type === "remote-inbound-rtp") {
+        this.figures.packetsLost = Math.max(0, Number(entry["packets-lost"] ?? 0));
+        const rtt = Number(entry["round-trip-time"]);
+        if (Number.isFinite(rtt) && rtt > 0) this.figures.roundTripMs = rtt * 1000;
+      }
+    }
+  }
+
+  close(sender: BranchHost): Promise<void> {
+    this.#closing ??= (async () => {
+      clearInterval(this.#timer);
+      this.state = "closed";
+      await sender.removeBranch(this.branch);
+    })();
+    return this.#closing;
+  }
+}
+
+export class GstServer implements WebRtcServer {
+  readonly engine = "gstreamer";
+  readonly overloadPauses = 0;
+  readonly packetsShed = 0;
+  #viewers = new Map<string, GstViewer>();
+  #options: GstServerOptions;
+  #rtpOffsetTicks = 0;
+
+  constructor(options: GstServerOptions) {
+    this.#options = options;
+    // The DTLS certificate is made now, not while the first viewer waits for its answer.
+    void prepareDtlsCertificate();
+  }
+
+  async answer(offer: string, kind: ViewerKind): Promise<{ id: string; answer: string }> {
+    const { ice, profile, sender } = this.#options;
+    const format = answerFormat(offer, profile);
+    const viewer = new GstViewer(kind, sender.addBranch(viewerBranchDescription(format.payloadType)));
+    try {
+      if (this.#rtpOffsetTicks !== 0) this.#shift(viewer, this.#rtpOffsetTicks);
+      viewer.webrtc.restrictIce(ice.addresses);
+      if (ice.stun) viewer.webrtc.set("stun-server", PUBLIC_STUN.replace(/^stun:/, "stun://"));
+      // Sender reports pair RTP time with the wall clock at capture: the viewer's built-in latency.
+      viewer.webrtc.setRtpBinProperty("rtcp-sync-send-time", false);
+      const native = offerForNativeAnswer(pairableCandidates(offer, ice.addresses), format);
+      await viewer.webrtc.setRemoteDescription({ type: "offer", sdp: native });
+      await viewer.webrtc.setLocalDescription(await viewer.webrtc.createAnswer());
+      await viewer.webrtc.gathered();
+      const answer = viewer.webrtc.localDescription()?.sdp ?? "";
+      if (!hasCandidates(answer)) throw new Error("No ICE candidates could be gathered (no usable address)");
+      if (!/^m=video [1-9]/m.test(answer) || /^a=inactive/m.test(answer)) {
+        log.debug(`Unusable answer to the offer:\n${offer}\n---\n${answer}`);
+        throw new OfferError("Offer has no video section this server can send to");
+      }
+      // One sender report a second (not every ~5 s), so a new viewer has its capture times soon.
+      viewer.webrtc.setSessionProperty(0, "rtcp-min-interval", 1_000_000_000);
+      this.#viewers.set(viewer.id, viewer);
+      viewer.watch(
+        () => this.#options.requestKeyFrame(), // the first frame comes at once
+        (reason) => {
+          log.debug(`Viewer ${viewer.id.slice(0, 8)}: ${reason}`);
+          void this.#remove(viewer);
+        },
+      );
+      log.info(viewerLine(viewer.id, "joined", { kind, count: this.#viewers.size }));
+      return { id: viewer.id, answer };
+    } catch (error) {
+      await viewer.close(sender);
+      if (error instanceof OfferError) throw error;
+      throw new OfferError(`Cannot answer offer: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+
+  async #remove(viewer: GstViewer): Promise<void> {
+    if (!this.#viewers.delete(viewer.id)) return;
+    await viewer.close(this.#options.sender);
+    log.info(viewerLine(viewer.id, "left", { count: this.#viewers.size }));
+  }
+
+  /** An error inside a viewer's branch: that viewer is closed, the others go on. */
+  branchFailed(branch: string, message: string): void {
+    const viewer = [...this.#viewers.values()].find((v) => v.branch.name === branch);
+    if (!viewer) return;
+    log.debug(`Viewer ${viewer.id.slice(0, 8)} failed: ${message}`);
+    void this.#remove(viewer);
+  }
+
+  /** A looping file restarted: every viewer's RTP timestamps move on by `ticks` to keep rising. */
+  loop(ticks: number): void {
+    this.#rtpOffsetTicks = (this.#rtpOffsetTicks + ticks) % 2 ** 32;
+    for (const viewer of this.#viewers.values()) this.#shift(viewer, ticks);
+  }
+
+  #shift(viewer: GstViewer, ticks: number): void {
+    const offset = Number(viewer.payloader.get("timestamp-offset"));
+    viewer.payloader.set("timestamp-offset", (offset + ticks) % 2 ** 32);
+  }
+
+  async hangUp(id: string): Promise<boolean> {
+    const viewer = this.#viewers.get(id);
+    if (!viewer) return false;
+    await this.#remove(viewer);
+    return true;
+  }
+
+  reportLatency(id: string, latency: ViewerLatency): boolean {
+    const viewer = this.#viewers.get(id);
+    if (!viewer) return false;
+    viewer.latency = { ...latency, at: Date.now() };
+    return true;
+  }
+
+  viewers(): ViewerStatus[] {
+    return [...this.#viewers.values()].map((v) => ({
+      id: v.id,
+      kind: v.kind,
+      engine: "gstreamer",
+      state: v.state,
+      bytesSent: v.figures.bytesSent,
+      packetsSent: v.figures.packetsSent,
+      packetsDropped: v.figures.packetsLost,
+      keyFramesRequested: v.figures.keyFrames,
+      nacksReceived: v.figures.nacks,
+      roundTripMs: v.figures.roundTripMs,
+      paused: false,
+      latency: v.latency,
+      connectedForS: Math.round((Date.now() - v.createdAt) / 1000),
+    }));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#viewers.values()].map((viewer) => this.#remove(viewer)));
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * The client's WebRTC side on the werift engine: werift receives (ICE, DTLS, SRTP in TypeScript) and
+ * every RTP packet is pushed into the receiver pipeline's appsrc; capture times come on a data
+ * channel. Loaded only when this engine runs.
+ */
+import { rtpSequence, SequenceTracker } from "../stats/sequence_tracker.ts";
+import { wallClockMs } from "../wall_clock.ts";
+import type { SessionDescription } from "../signalling/session_description.ts";
+import type { DecodedFrame, Traffic, WebRtcViewing } from "./engine.ts";
+import { startsKeyFrame } from "./h264_rtp.ts";
+import type { IceOptions } from "./ice_policy.ts";
+import { ReceiverSession } from "./receiver_session.ts";
+
+export { prepareCertificate } from "./ice_config.ts";
+
+export interface WeriftViewingOptions {
+  ice: IceOptions;
+  /** Every RTP packet, for the receiver pipeline. */
+  push: (packet: Uint8Array<ArrayBuffer>) => void;
+  onState?: (state: string) => void;
+  signal?: AbortSignal;
+}
+
+export class WeriftViewing implements WebRtcViewing {
+  readonly engine = "werift";
+  lastMediaAt = 0;
+  #session: ReceiverSession | undefined;
+  #sequence = new SequenceTracker();
+  #traffic: Traffic = { bytes: 0, packets: 0, lost: 0 };
+  #frameHasKey = false;
+
+  /** Offers through `signaller` and receives; connection failures reach `onState`. */
+  static async connect(
+    signaller: (offer: string) => Promise<SessionDescription>,
+    options: WeriftViewingOptions,
+  ): Promise<WeriftViewing> {
+    const viewing = new WeriftViewing();
+    viewing.#session = await ReceiverSession.connect((offer) => signaller(offer).then((a) => a.sdp), {
+      ice: options.ice,
+      signal: options.signal,
+      onPacket: (packet) => {
+        viewing.#packet(packet);
+        options.push(packet);
+      },
+      onState: options.onState,
+    });
+    return viewing;
+  }
+
+  #packet(packet: Uint8Array<ArrayBuffer>): void {
+    const session = this.#session;
+    this.lastMediaAt = performance.now();
+    this.#frameHasKey ||= startsKeyFrame(packet);
+    if (packet[1] & 0x80) { // the last packet of a frame
+      const rtp = new DataView(packet.buffer, packet.byteOffset).getUint32(4);
+      session?.captureTimes.frameReceived(rtp, wallClockMs());
+      if (this.#frameHasKey) session?.captureTimes.keyFrame(rtp);
+      this.#frameHasKey = false;
+    }
+    const lost = this.#sequence.push(rtpSequence(packet));
+    this.#traffic.bytes += packet.byteLength;
+    this.#traffic.packets++;
+    this.#traffic.lost += lost;
+    if (lost > 0) session?.requestKeyFrame();
+  }
+
+  builtInLatency(frame: DecodedFrame, now: number): number | undefined {
+    return this.#session?.captureTimes.latency(frame.pts, now);
+  }
+
+  stages(frame: DecodedFrame): { sentMs?: number; receivedMs?: number } {
+    return {
+      sentMs: this.#session?.captureTimes.sentLatency(frame.pts),
+      receivedMs: this.#session?.captureTimes.receivedLatency(frame.pts),
+    };
+  }
+
+  traffic(): Traffic {
+    const out = this.#traffic;
+    this.#traffic = { bytes: 0, packets: 0, lost: 0 };
+    return out;
+  }
+
+  requestKeyFrame(): void {
+    this.#session?.requestKeyFrame();
+  }
+
+  reportLatency(p50: number, p95: number): void {
+    this.#session?.reportLatency(p50, p95);
+  }
+
+  async close(): Promise<void> {
+    await this.#session?.close();
+  }
+}
