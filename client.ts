@@ -116,7 +116,8 @@ async function main(args: string[]): Promise<number> {
   if (engine && options.webrtcEngine === "gstreamer" && engine.engine !== "gstreamer") {
     throw new CliError(`Cannot use --webrtc-engine gstreamer: ${engine.reason.replace(/^.*\(|\)$/g, "")}`);
   }
-  if (engine) log.debug(engine.reason);
+  if (engine?.missing.length) log.info(engine.reason);
+  else if (engine) log.debug(engine.reason);
   // The DTLS certificate is made in the background while discovery runs, ready for the offer; werift
   // is imported only when its engine runs (~300 ms).
   const werift = engine?.engine === "werift" ? import("./lib/webrtc/werift_client.ts") : undefined;

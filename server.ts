@@ -119,11 +119,14 @@ async function main(args: string[]): Promise<number> {
     }
     : undefined;
   const profile = encoderProfile({ element: encoder?.element ?? "", maxQuality: options.maxQuality });
-  const engine = options.transport === "webrtc" ? decideEngine(options.webrtcEngine) : undefined;
+  const engine = options.transport === "webrtc"
+    ? decideEngine(options.webrtcEngine, { loopingFile: options.source === "file" && options.loop })
+    : undefined;
   if (engine && options.webrtcEngine === "gstreamer" && engine.engine !== "gstreamer") {
     throw new CliError(`Cannot use --webrtc-engine gstreamer: ${engine.reason.replace(/^.*\(|\)$/g, "")}`);
   }
-  if (engine) log.info(engine.reason);
+  // Said once at start when auto falls back (naming what to install); else in the start-up line.
+  if (engine?.engine === "werift" && options.webrtcEngine === "auto") log.info(engine.reason);
   const output = rtpOutput(options, engine?.engine);
   if (output.kind === "appsink" && !options.filePassthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {
     log.warn(
@@ -228,7 +231,6 @@ async function main(args: string[]): Promise<number> {
       output,
     }, {
       onPacket: (packet, pts) => werift?.push(packet, pts),
-      onLoop: (ticks) => native?.loop(ticks),
       onBranchError: (branch, message) => native?.branchFailed(branch, message),
       onError: (error) => failure.reject(error),
       onEnd: () => {
@@ -298,7 +300,9 @@ async function main(args: string[]): Promise<number> {
     : undefined;
 
   const shown = isWildcard(options.host) ? "0.0.0.0" : options.host;
-  const media = output.kind === "udp" ? `; RTP to ${output.host}:${output.port}` : "";
+  const media = output.kind === "udp"
+    ? `; RTP to ${output.host}:${output.port}`
+    : `; WebRTC on the ${webrtc?.engine} engine`;
   log.info(
     `${PROGRAM} "${options.name}": ${options.source} ${options.width}x${options.height}@${options.fps} H.264 ` +
       `${encoder ? `${encoder.element} ${options.bitrateKbps} kbit/s` : "passthrough (no encoder)"}; ` +

@@ -17,6 +17,7 @@ import {
   emitSignal,
   getObjectProperty,
   getProperty,
+  hasProperty,
   type PlainObject,
   setProperty,
   structureToObject,
@@ -100,6 +101,16 @@ export class WebRtcBin {
     if (agent === null) throw new GstError(`webrtcbin "${this.name}" has no ICE agent`);
     try {
       setProperty(agent, "ice-tcp", false);
+      // libnice built with UPnP asks the LAN's router for a port mapping (SSDP multicast to
+      // 239.255.255.250): nothing is contacted that the user did not ask for.
+      const nice = hasProperty(agent, "agent") ? getObjectProperty(agent, "agent") : null;
+      if (nice !== null) {
+        try {
+          if (hasProperty(nice, "upnp")) setProperty(nice, "upnp", false);
+        } finally {
+          unrefObject(nice);
+        }
+      }
       for (const address of addresses) {
         if (emitSignal(agent, "add-local-ip-address", [address]) === false) {
           throw new GstError(`Cannot gather ICE candidates on ${address}`);
@@ -205,14 +216,18 @@ export class WebRtcBin {
     return String(getProperty(this.#live(), "ice-gathering-state"));
   }
 
-  /** Resolves when ICE gathering is complete (non-trickle signalling needs every candidate). */
-  async gathered(timeoutMs = 5000, signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until ICE gathering is complete (non-trickle signalling needs every candidate); false when
+   * `timeoutMs` passed first (a STUN server that does not answer), with what was gathered by then.
+   */
+  async gathered(timeoutMs = 5000, signal?: AbortSignal): Promise<boolean> {
     const deadline = performance.now() + timeoutMs;
     while (this.iceGatheringState !== "complete") {
       if (signal?.aborted) throw signal.reason;
-      if (performance.now() > deadline) throw new GstError(`ICE gathering did not finish in ${timeoutMs} ms`);
+      if (performance.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, GATHER_POLL_MS));
     }
+    return true;
   }
 
   /** webrtcbin's statistics (`get-stats`): one object per statistic id, as plain data. */

@@ -27,11 +27,6 @@ export interface SenderHandlers {
   onError: (error: MediaError) => void;
   /** The file ended and does not loop. */
   onEnd?: () => void;
-  /**
-   * A looping file restarted: RTP timestamps must move on by `ticks` (90 kHz) to keep rising. The
-   * sender does this for its own payloader; a tee output's branches are the caller's.
-   */
-  onLoop?: (ticks: number) => void;
   /** An error inside one viewer's branch (tee output): that viewer has failed, the stream has not. */
   onBranchError?: (branch: string, message: string) => void;
 }
@@ -146,8 +141,7 @@ export class SenderPipeline {
     const played = this.#pipeline.runningTime() ?? 0n;
     const ticks = Math.round(Number(played) * 9e-5) + Math.round(90000 / fps);
     this.#rtpOffset = (this.#rtpOffset + ticks) % 2 ** 32;
-    if (this.#output.kind === "tee") this.#handlers.onLoop?.(ticks);
-    else this.#payloader.set("timestamp-offset", this.#rtpOffset);
+    this.#payloader.set("timestamp-offset", this.#rtpOffset);
     if (this.#pipeline.seekToStart()) log.debug("file looped");
     else this.#handlers.onEnd?.();
   }
@@ -169,11 +163,14 @@ export class SenderPipeline {
     }
   }
 
-  /** Adds a viewer's branch behind the tee (tee output only): see `viewerBranchDescription`. */
+  /**
+   * Adds a viewer's branch behind the tee (tee output only; see `viewerBranchDescription`), started
+   * but not yet linked: `branch.link()` lets frames in.
+   */
   addBranch(description: string): Branch {
     if (this.#output.kind !== "tee") throw new Error("Branches need the tee output");
     log.debug(`viewer branch: ${description}`);
-    return this.#pipeline.addBranch(SENDER_TEE, description);
+    return this.#pipeline.addBranch(SENDER_TEE, description, { link: false });
   }
 
   async removeBranch(branch: Branch): Promise<void> {

@@ -33,9 +33,20 @@ export interface EngineDecision {
 export function chooseEngine(
   requested: EngineChoice,
   installed: { hasElement: (name: string) => boolean; librariesLoad: () => boolean },
+  options: { loopingFile?: boolean } = {},
 ): EngineDecision {
   if (requested === "werift") {
     return { engine: "werift", reason: "WebRTC engine: werift (--webrtc-engine werift)", missing: [] };
+  }
+  // A looping file restarts with a flushing seek; the flush through the tee ends webrtcbin viewers'
+  // sessions (seen here: the picture stops at the first loop). Until that is solved, werift serves it.
+  if (requested === "auto" && options.loopingFile) {
+    return {
+      engine: "werift",
+      reason:
+        "WebRTC engine: werift (a looping file is not yet served by webrtcbin; --no-loop for gstreamer)",
+      missing: [],
+    };
   }
   const absent = GSTREAMER_ENGINE_ELEMENTS.filter((e) => !installed.hasElement(e.element));
   const missing = absent.map((e) => e.element);

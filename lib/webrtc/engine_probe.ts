@@ -3,7 +3,10 @@ import { gstWebRtc, hasElement } from "../ffi/gst.ts";
 import { chooseEngine, type EngineChoice, type EngineDecision } from "./engine.ts";
 
 /** The engine for `requested` on this machine (GStreamer must be loaded). */
-export function decideEngine(requested: EngineChoice): EngineDecision {
+export function decideEngine(
+  requested: EngineChoice,
+  options: { loopingFile?: boolean } = {},
+): EngineDecision {
   return chooseEngine(requested, {
     hasElement,
     librariesLoad: () => {
@@ -14,5 +17,5 @@ export function decideEngine(requested: EngineChoice): EngineDecision {
         return false;
       }
     },
-  });
+  }, options);
 }

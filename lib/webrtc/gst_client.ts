@@ -10,7 +10,7 @@ import type { SessionDescription } from "../signalling/session_description.ts";
 import { RtpControl } from "../signalling/rtp_control.ts";
 import { log } from "../log.ts";
 import { hasCandidates } from "./gathered.ts";
-import { type IceOptions, pairableCandidates } from "./ice_policy.ts";
+import { type IceOptions, pairableCandidates, PUBLIC_STUN } from "./ice_policy.ts";
 import type { DecodedFrame, Traffic, WebRtcViewing } from "./engine.ts";
 
 /** The H.264 formats offered: every profile the decoder handles, up to level 5.2. */
@@ -59,6 +59,7 @@ export class GstReceiverSession implements WebRtcViewing {
     options.signal?.addEventListener("abort", () => void session.close(), { once: true });
     try {
       webrtc.restrictIce(options.ice.addresses);
+      if (options.ice.stun) webrtc.set("stun-server", PUBLIC_STUN.replace(/^stun:/, "stun://"));
       // Each decoded frame carries the sender's capture time (NTP) from its RTCP sender reports.
       webrtc.setRtpBinProperty("add-reference-timestamp-meta", true);
       const caps = OFFERED.map((f) =>
@@ -67,7 +68,7 @@ export class GstReceiverSession implements WebRtcViewing {
       ).join(";");
       webrtc.addTransceiver("recvonly", caps);
       await webrtc.setLocalDescription(await webrtc.createOffer());
-      await webrtc.gathered(5000, options.signal);
+      await webrtc.gathered(options.ice.stun ? 2000 : 5000, options.signal);
       const offer = webrtc.localDescription()?.sdp ?? "";
       if (!hasCandidates(offer)) throw new Error("No ICE candidates could be gathered (no usable address)");
       const answer = await signaller(offer);
@@ -141,11 +142,13 @@ export class GstReceiverSession implements WebRtcViewing {
     this.#control?.reportLatency(p50, p95);
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearInterval(this.#timer);
-    this.#control?.close();
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      clearInterval(this.#timer);
+      this.#control?.close();
+    }
+    return Promise.resolve();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -39,6 +39,12 @@ const CONNECT_TIMEOUT_MS = 15_000;
  * RTCP silence: a conforming receiver reports only every 5–7.5 s (RFC 3550).
  */
 const DISCONNECTED_MS = 10_000;
+/**
+ * A viewer whose receiver report has not changed this long while we kept sending has gone. A
+ * conforming receiver's report interval is at most ~6.2 s (5 s × 1.5 / 1.218, RFC 3550 6.3.1), and
+ * every report moves its extended highest sequence number on while packets flow.
+ */
+const SILENT_MS = 8000;
 
 class GstViewer {
   readonly id = crypto.randomUUID();
@@ -62,6 +68,8 @@ class GstViewer {
   #statsPending = false;
   #disconnectedSince: number | undefined;
   #answeredAt = 0;
+  #reported = false;
+  #lastReport = { key: "", at: 0, sent: 0 };
   #closing: Promise<void> | undefined;
 
   constructor(kind: ViewerKind, branch: Branch) {
@@ -71,7 +79,10 @@ class GstViewer {
     this.payloader = branch.element(BRANCH_PAYLOADER);
   }
 
-  /** Watches the connection from now on; `gone` is called once when it ends by itself. */
+  /**
+   * Watches the connection from now on: frames flow from the moment it is up (no stale frames
+   * queued while the handshake ran), and `gone` is called once when it ends by itself.
+   */
   watch(onConnected: () => void, gone: (reason: string) => void): void {
     this.#answeredAt = performance.now();
     this.#timer = setInterval(() => {
@@ -79,7 +90,10 @@ class GstViewer {
       const state = this.webrtc.connectionState;
       if (state !== this.state) {
         log.debug(`Viewer ${this.id.slice(0, 8)} ${state}`);
-        if (state === "connected" && this.state !== "connected") onConnected();
+        if (state === "connected" && this.state !== "connected") {
+          this.branch.link();
+          onConnected();
+        }
         this.state = state;
       }
       const now = performance.now();
@@ -97,14 +111,19 @@ class GstViewer {
       if (state === "connected" && now - this.#statsAt >= STATS_MS && !this.#statsPending) {
         this.#statsAt = now;
         this.#statsPending = true;
-        this.webrtc.stats().then((stats) => this.#read(stats), () => {}).finally(() => {
+        this.webrtc.stats().then((stats) => this.#read(stats, gone), () => {}).finally(() => {
           this.#statsPending = false;
         });
       }
     }, WATCH_MS);
   }
 
-  #read(stats: PlainObject): void {
+  /**
+   * Reads the viewer's figures; a viewer that sent RTCP BYE, or whose receiver reports stopped long
+   * enough for RTP to time its source out (5 report intervals, RFC 3550), has gone.
+   */
+  #read(stats: PlainObject, gone: (reason: string) => void): void {
+    let reports = false;
     for (const entry of Object.values(stats)) {
       if (typeof entry !== "object" || entry === null) continue;
       if (entry.type === "outbound-rtp") {
@@ -113,11 +132,27 @@ class GstViewer {
         this.figures.keyFrames = Number(entry["pli-count"] ?? 0) + Number(entry["fir-count"] ?? 0);
         this.figures.nacks = Number(entry["nack-count"] ?? 0);
       } else if (entry.type === "remote-inbound-rtp") {
+        reports = true;
+        const source = entry["gst-rtpsource-stats"];
+        if (typeof source === "object" && source !== null) {
+          if (source["received-bye"] === true) return gone("said goodbye (RTCP BYE)");
+          const report = `${source["rb-exthighestseq"]}/${source["rb-lsr"]}/${source["rb-dlsr"]}`;
+          const now = performance.now();
+          if (report !== this.#lastReport.key) {
+            this.#lastReport = { key: report, at: now, sent: this.figures.packetsSent };
+          } else if (
+            now - this.#lastReport.at > SILENT_MS && this.figures.packetsSent > this.#lastReport.sent
+          ) {
+            return gone(`no receiver report for ${SILENT_MS / 1000} s`);
+          }
+        }
         this.figures.packetsLost = Math.max(0, Number(entry["packets-lost"] ?? 0));
         const rtt = Number(entry["round-trip-time"]);
         if (Number.isFinite(rtt) && rtt > 0) this.figures.roundTripMs = rtt * 1000;
       }
     }
+    if (reports) this.#reported = true;
+    else if (this.#reported) gone("stopped sending receiver reports");
   }
 
   close(sender: BranchHost): Promise<void> {
@@ -136,7 +171,6 @@ export class GstServer implements WebRtcServer {
   readonly packetsShed = 0;
   #viewers = new Map<string, GstViewer>();
   #options: GstServerOptions;
-  #rtpOffsetTicks = 0;
 
   constructor(options: GstServerOptions) {
     this.#options = options;
@@ -149,7 +183,6 @@ export class GstServer implements WebRtcServer {
     const format = answerFormat(offer, profile);
     const viewer = new GstViewer(kind, sender.addBranch(viewerBranchDescription(format.payloadType)));
     try {
-      if (this.#rtpOffsetTicks !== 0) this.#shift(viewer, this.#rtpOffsetTicks);
       viewer.webrtc.restrictIce(ice.addresses);
       if (ice.stun) viewer.webrtc.set("stun-server", PUBLIC_STUN.replace(/^stun:/, "stun://"));
       // Sender reports pair RTP time with the wall clock at capture: the viewer's built-in latency.
@@ -157,7 +190,8 @@ export class GstServer implements WebRtcServer {
       const native = offerForNativeAnswer(pairableCandidates(offer, ice.addresses), format);
       await viewer.webrtc.setRemoteDescription({ type: "offer", sdp: native });
       await viewer.webrtc.setLocalDescription(await viewer.webrtc.createAnswer());
-      await viewer.webrtc.gathered();
+      // Host candidates come at once; a STUN server that does not answer is not waited for long.
+      await viewer.webrtc.gathered(ice.stun ? 2000 : 5000);
       const answer = viewer.webrtc.localDescription()?.sdp ?? "";
       if (!hasCandidates(answer)) throw new Error("No ICE candidates could be gathered (no usable address)");
       if (!/^m=video [1-9]/m.test(answer) || /^a=inactive/m.test(answer)) {
@@ -195,17 +229,6 @@ export class GstServer implements WebRtcServer {
     if (!viewer) return;
     log.debug(`Viewer ${viewer.id.slice(0, 8)} failed: ${message}`);
     void this.#remove(viewer);
-  }
-
-  /** A looping file restarted: every viewer's RTP timestamps move on by `ticks` to keep rising. */
-  loop(ticks: number): void {
-    this.#rtpOffsetTicks = (this.#rtpOffsetTicks + ticks) % 2 ** 32;
-    for (const viewer of this.#viewers.values()) this.#shift(viewer, ticks);
-  }
-
-  #shift(viewer: GstViewer, ticks: number): void {
-    const offset = Number(viewer.payloader.get("timestamp-offset"));
-    viewer.payloader.set("timestamp-offset", (offset + ticks) % 2 ** 32);
   }
 
   async hangUp(id: string): Promise<boolean> {

@@ -45,13 +45,16 @@ function post(path: string, body: BodyInit, type: string): Request {
   return new Request(BASE + path, { method: "POST", body, headers: { "content-type": type } });
 }
 
-Deno.test("signallingHandler answers POST /offer with a JSON answer", async () => {
+Deno.test("signallingHandler answers POST /offer with a JSON answer carrying the viewer's id", async () => {
   const handle = signallingHandler(backend());
   const response = await handle(
     post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer" }), "application/json"),
   );
   assertEquals(response.status, 200);
-  assertEquals(await response.json(), { sdp: "v=0\r\nanswer", type: "answer" });
+  const answer = await response.json();
+  assertEquals(answer.sdp, "v=0\r\nanswer");
+  assertEquals(answer.type, "answer");
+  assertEquals(answer.id, "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11");
 });
 
 Deno.test("signallingHandler speaks WHEP: 201 with Location, DELETE ends the session", async () => {
