@@ -126,7 +126,8 @@ async function main(args: string[]): Promise<number> {
     throw new CliError(`Cannot use --webrtc-engine gstreamer: ${engine.reason.replace(/^.*\(|\)$/g, "")}`);
   }
   // Said once at start when auto falls back (naming what to install); else in the start-up line.
-  if (engine?.engine === "werift" && options.webrtcEngine === "auto") log.info(engine.reason);
+  if (engine?.missing.length) log.info(engine.reason);
+  else if (engine) log.debug(engine.reason);
   const output = rtpOutput(options, engine?.engine);
   if (output.kind === "appsink" && !options.filePassthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {
     log.warn(

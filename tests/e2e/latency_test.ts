@@ -9,15 +9,34 @@ async function records(
   return (await Deno.readTextFile(path)).trim().split("\n").map((line) => JSON.parse(line));
 }
 
-for (const transport of ["webrtc", "rtp"] as const) {
-  Deno.test(`rov-client reads capture times from --source stamp frames over ${transport} and reports latency`, async () => {
+const MODES = [
+  { transport: "webrtc", engine: "gstreamer" },
+  { transport: "webrtc", engine: "werift" },
+  { transport: "rtp", engine: undefined },
+] as const;
+
+for (const { transport, engine } of MODES) {
+  const via = engine ? `${transport} (${engine} engine)` : transport;
+  Deno.test(`rov-client reads capture times from --source stamp frames over ${via} and reports latency`, async () => {
     const dir = await Deno.makeTempDir();
     const port = String(freeRtpPort());
     const rtp = transport === "rtp" ? [...rtpArgs(port)] : [];
-    const server = await startServer(["--source", "stamp", "--width", "1280", "--height", "720", ...rtp]);
+    const engines = engine ? ["--webrtc-engine", engine] : [];
+    const server = await startServer([
+      "--source",
+      "stamp",
+      "--width",
+      "1280",
+      "--height",
+      "720",
+      ...rtp,
+      ...engines,
+    ]);
     try {
       // RTP: --host is the server's HTTP side channel (clock exchange, keyframe on joining).
-      const clientArgs = transport === "rtp" ? [...rtpArgs(port), ...viewerArgs(server)] : viewerArgs(server);
+      const clientArgs = transport === "rtp"
+        ? [...rtpArgs(port), ...viewerArgs(server)]
+        : [...viewerArgs(server), ...engines];
       const client = await runClient([
         ...clientArgs,
         "--frames",
@@ -37,11 +56,11 @@ for (const transport of ["webrtc", "rtp"] as const) {
       const p50 = percentile(latencies, 50)!;
       // Loopback on one clock: a real delay, positive and far below a second.
       assert(p50 > 0 && p50 < 300, `p50 ${p50} ms`);
-      // The built-in figure agrees with the pixels. WebRTC: capture times over the data channel;
-      // RTP: RTCP sender reports (one a second, so the first second of frames has none). Both
-      // read on this clock through the clock exchange.
+      // The built-in figure agrees with the pixels. werift: capture times over the data channel;
+      // RTP and webrtcbin: RTCP sender reports with capture-time NTP (one a second, so the first
+      // second of frames has none). All read on this clock through the clock exchange.
       const builtIn = frames.map((f) => f.builtInMs).filter((l): l is number => l !== undefined);
-      const share = transport === "webrtc" ? 0.8 : 0.5;
+      const share = engine === "werift" ? 0.8 : 0.5;
       assert(
         builtIn.length >= frames.length * share,
         `built-in figure on ${builtIn.length} of ${frames.length} frames`,
@@ -51,6 +70,11 @@ for (const transport of ["webrtc", "rtp"] as const) {
         difference <= 2,
         `built-in p50 ${percentile(builtIn, 50)} vs pixel p50 ${p50}: ${difference} ms apart`,
       );
+      if (engine === "gstreamer") {
+        // A webrtcbin viewer reports its latency over HTTP under the id the answer gave it.
+        const status = await (await fetch(`${server.url}/api/status`)).json();
+        assertEquals(status.webrtcEngine, "gstreamer");
+      }
       if (transport === "rtp") {
         // An RTP viewer has no session: it reports its latency over HTTP, and the status page shows it.
         const status = await (await fetch(`${server.url}/api/status`)).json();

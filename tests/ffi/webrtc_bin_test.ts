@@ -122,3 +122,22 @@ Deno.test("WebRtcBin rejects an SDP that does not parse", async () => {
     await sender.close();
   }
 });
+
+Deno.test("Pipeline.addBranch serves a new viewer after an earlier one was removed", async () => {
+  const sender = new Pipeline(SENDER);
+  const first = receiver();
+  const second = receiver();
+  try {
+    sender.play();
+    const one = await connect(sender, first);
+    assertEquals(await frames(first, 10), 10);
+    await sender.removeBranch(one.branch);
+    await first.close();
+    await connect(sender, second);
+    assertEquals(await frames(second, 10), 10, "the later viewer gets frames");
+  } finally {
+    await first.close();
+    await second.close();
+    await sender.close();
+  }
+});

@@ -1,5 +1,10 @@
 import { assertEquals } from "../support/assert.ts";
-import { keepOnlyPayload, offeredH264, pickOffered } from "../../lib/webrtc/h264_codec.ts";
+import {
+  keepOnlyPayload,
+  offeredH264,
+  offerForNativeAnswer,
+  pickOffered,
+} from "../../lib/webrtc/h264_codec.ts";
 import { h264Codec } from "../../lib/webrtc/werift_h264.ts";
 
 const CHROMIUM_LIKE = [
@@ -73,4 +78,23 @@ Deno.test("keepOnlyPayload narrows the video section to the chosen format and it
   assertEquals(video.includes("a=rtcp-fb:106 nack pli"), true);
   assertEquals(video.includes("VP8"), false);
   assertEquals(narrowed.includes("a=rtpmap:111 opus/48000/2"), true, "other sections are untouched");
+});
+
+Deno.test("offerForNativeAnswer keeps only the chosen format and drops its profile-level-id", () => {
+  const offer = [
+    "v=0",
+    "m=video 9 UDP/TLS/RTP/SAVPF 96 97",
+    "a=rtpmap:96 H264/90000",
+    "a=fmtp:96 packetization-mode=1;profile-level-id=42e034",
+    "a=rtpmap:97 H264/90000",
+    "a=fmtp:97 packetization-mode=1;profile-level-id=640034",
+    "",
+  ].join("\r\n");
+  const out = offerForNativeAnswer(offer, {
+    payloadType: 96,
+    packetizationMode: 1,
+    profileLevelId: "42e034",
+  });
+  assertEquals(out.split("\r\n").filter((l) => l.startsWith("a=fmtp")), ["a=fmtp:96 packetization-mode=1"]);
+  assertEquals(out.includes("97"), false);
 });

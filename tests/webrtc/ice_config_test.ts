@@ -1,6 +1,11 @@
 import { assertEquals } from "../support/assert.ts";
 import { peerConfig } from "../../lib/webrtc/ice_config.ts";
-import { hostAddresses, PUBLIC_STUN, samePlaceOnly } from "../../lib/webrtc/ice_policy.ts";
+import {
+  hostAddresses,
+  pairableCandidates,
+  PUBLIC_STUN,
+  samePlaceOnly,
+} from "../../lib/webrtc/ice_policy.ts";
 
 const interfaces = [
   { family: "IPv4" as const, address: "127.0.0.1", netmask: "255.0.0.0" },
@@ -41,4 +46,17 @@ Deno.test("samePlaceOnly pairs loopback with loopback and LAN with LAN", () => {
   assertEquals(samePlaceOnly(pair("192.168.2.2", "192.168.2.1")), true);
   assertEquals(samePlaceOnly(pair("127.0.0.1", "192.168.2.1")), false);
   assertEquals(samePlaceOnly(pair("192.168.2.2", "127.0.0.1")), false);
+});
+
+Deno.test("pairableCandidates drops remote candidates a loopback-only agent could never pair with", () => {
+  const sdp = [
+    "v=0",
+    "a=candidate:1 1 UDP 2122260223 192.168.1.20 50000 typ host",
+    "a=candidate:2 1 UDP 2122260223 127.0.0.1 50001 typ host",
+    "",
+  ].join("\r\n");
+  const kept = pairableCandidates(sdp, ["127.0.0.1"]).split("\r\n").filter((l) =>
+    l.startsWith("a=candidate")
+  );
+  assertEquals(kept, ["a=candidate:2 1 UDP 2122260223 127.0.0.1 50001 typ host"]);
 });
