@@ -121,8 +121,7 @@ async function main(args: string[]): Promise<number> {
   // The DTLS certificate is made in the background while discovery runs, ready for the offer; werift
   // is imported only when its engine runs (~300 ms).
   const werift = engine?.engine === "werift" ? import("./lib/webrtc/werift_client.ts") : undefined;
-  if (engine?.engine === "gstreamer") void prepareDtlsCertificate();
-  else void werift?.then((module) => module.prepareCertificate());
+  void werift?.then((module) => module.prepareCertificate());
   const registry = gstRegistry();
   if (options.sink && !hasElement(options.sink)) {
     throw new MediaError(`GStreamer element "${options.sink}" is not installed (--sink)`);
@@ -138,6 +137,9 @@ async function main(args: string[]): Promise<number> {
   }
   const decoder = await chooseDecoder(options.decoder, registry);
 
+  // Made on another thread while discovery runs; awaited before exit (a process that exits while
+  // the thread still makes it crashes).
+  const certificate = engine?.engine === "gstreamer" ? prepareDtlsCertificate() : undefined;
   const stop = new AbortController();
   const signal = interrupted();
   const done = Promise.withResolvers<number>();
@@ -249,6 +251,7 @@ async function main(args: string[]): Promise<number> {
     signal.dispose();
     control?.close();
     await viewing?.close();
+    await certificate;
     await receiver?.close();
     await records?.close();
     if (stats.frames > 0) console.log(formatStatus(stats.snapshot(), [decoder.element, "done"]));

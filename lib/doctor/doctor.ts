@@ -3,6 +3,7 @@
  * (present or missing, and the package that provides it on each OS), and the codecs `auto` picks.
  * Exit code 1 when the chosen mode cannot run.
  */
+import { chooseEngine, type EngineChoice } from "../webrtc/engine.ts";
 import { GstMissingError, gstreamerInfo } from "../ffi/gst.ts";
 import { hostOs } from "../ffi/library_path.ts";
 import { cameraElement } from "../media/source.ts";
@@ -82,9 +83,21 @@ async function codecLine<N extends string>(
   }
 }
 
+/** Which WebRTC engine runs and why (from the registry; WebRTC mode only). */
+function engineLines(transport: string | undefined, requested: EngineChoice | undefined, registry: Registry) {
+  if (transport === "rtp") return [];
+  const decision = chooseEngine(requested ?? "auto", {
+    hasElement: (element) => registry.has(element),
+    librariesLoad: () => true,
+  });
+  return [decision.reason];
+}
+
 /** The server's report for `options`, from `registry`. */
 export async function serverReport(
-  options: Pick<ServerOptions, "source" | "transport" | "filePassthrough" | "encoder">,
+  options: Pick<ServerOptions, "source" | "transport" | "filePassthrough" | "encoder"> & {
+    webrtcEngine?: EngineChoice;
+  },
   registry: Registry,
 ): Promise<DoctorReport> {
   const { lines, missing } = elementLines(serverElements(options), registry);
@@ -94,6 +107,7 @@ export async function serverReport(
     }`,
     "Elements:",
     ...lines,
+    ...engineLines(options.transport, options.webrtcEngine, registry),
     "Codec:",
   ];
   let codecOk = true;
@@ -110,7 +124,9 @@ export async function serverReport(
 
 /** The client's report for `options`, from `registry`. */
 export async function clientReport(
-  options: Pick<ClientOptions, "transport" | "decoder" | "headless" | "sink">,
+  options: Pick<ClientOptions, "transport" | "decoder" | "headless" | "sink"> & {
+    webrtcEngine?: EngineChoice;
+  },
   registry: Registry,
 ): Promise<DoctorReport> {
   const { lines, missing } = elementLines(clientElements(options), registry);
@@ -118,6 +134,7 @@ export async function clientReport(
     `Mode: --transport ${options.transport ?? "webrtc"}${options.headless ? " --headless" : ""}`,
     "Elements:",
     ...lines,
+    ...engineLines(options.transport, options.webrtcEngine, registry),
     "Codec and window:",
   ];
   const decoder = await codecLine("decoder", () => chooseDecoder(options.decoder, registry));

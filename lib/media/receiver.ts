@@ -99,8 +99,9 @@ function rtcpBranch(input: RtpInput): string {
 function webrtcHead(options: ReceiverOptions): string {
   return [
     `webrtcbin name=${RECEIVER_WEBRTC} bundle-policy=max-bundle latency=${options.latencyMs} ${RECEIVER_WEBRTC}.`,
-    // On loss the depayloader asks upstream for a keyframe: webrtcbin sends the sender a PLI.
-    "rtph264depay request-keyframe=true",
+    // On loss the depayloader asks upstream for a keyframe (webrtcbin sends the sender a PLI), and
+    // it passes nothing on until one comes: no grey, smeared frames at the start or after a loss.
+    "rtph264depay request-keyframe=true wait-for-keyframe=true",
     "h264parse",
     decoderElement(options.decoder, options.lowLatency),
   ].join(" ! ");

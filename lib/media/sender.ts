@@ -14,6 +14,10 @@ export const SENDER_TEE = "fan";
 /** A branch's payloader and webrtcbin, by name. */
 export const BRANCH_PAYLOADER = "pay";
 export const BRANCH_WEBRTC = "webrtc";
+export const BRANCH_QUEUE = "queue";
+/** Frames a connected viewer's branch may hold while its link stalls, ns. */
+export const VIEWER_QUEUE_NS = 200_000_000;
+const VIEWER_QUEUE_START_NS = 20_000_000;
 
 function payloaderDescription(payloadType: number): string {
   // SPS/PPS before every keyframe so a viewer can start at any keyframe; zero-latency
@@ -28,9 +32,11 @@ function payloaderDescription(payloadType: number): string {
  */
 export function viewerBranchDescription(payloadType: number): string {
   return [
-    // The viewer's own thread; at most 200 ms of frames wait (before the connection is up, or while
-    // the link stalls), the oldest dropped first: a slow viewer never holds up the others or the encoder.
-    "queue max-size-buffers=0 max-size-bytes=0 max-size-time=200000000 leaky=downstream",
+    // The viewer's own thread; the oldest frames are dropped first, so a slow viewer never holds up
+    // the others or the encoder. One frame's worth waits until the connection is up (no stale burst
+    // at the start), then up to VIEWER_QUEUE_NS while the link stalls.
+    `queue name=${BRANCH_QUEUE} max-size-buffers=0 max-size-bytes=0 max-size-time=${VIEWER_QUEUE_START_NS} ` +
+    "leaky=downstream",
     payloaderDescription(payloadType),
     `application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=${payloadType}`,
     // One transport for everything (max-bundle), as browsers and werift offer.

@@ -165,12 +165,12 @@ export class SenderPipeline {
 
   /**
    * Adds a viewer's branch behind the tee (tee output only; see `viewerBranchDescription`), started
-   * but not yet linked: `branch.link()` lets frames in.
+   * and linked: webrtcbin's answer needs the payloader's caps.
    */
   addBranch(description: string): Branch {
     if (this.#output.kind !== "tee") throw new Error("Branches need the tee output");
     log.debug(`viewer branch: ${description}`);
-    return this.#pipeline.addBranch(SENDER_TEE, description, { link: false });
+    return this.#pipeline.addBranch(SENDER_TEE, description);
   }
 
   async removeBranch(branch: Branch): Promise<void> {

@@ -8,7 +8,13 @@ import type { Element } from "../ffi/element.ts";
 import { prepareDtlsCertificate, type WebRtcBin } from "../ffi/webrtc_bin.ts";
 import type { PlainObject } from "../ffi/gobject.ts";
 import type { H264Profile } from "../media/h264.ts";
-import { BRANCH_PAYLOADER, BRANCH_WEBRTC, viewerBranchDescription } from "../media/sender.ts";
+import {
+  BRANCH_PAYLOADER,
+  BRANCH_QUEUE,
+  BRANCH_WEBRTC,
+  VIEWER_QUEUE_NS,
+  viewerBranchDescription,
+} from "../media/sender.ts";
 import type { ViewerKind, ViewerLatency } from "../signalling/routes.ts";
 import { log } from "../log.ts";
 import { viewerLine, type ViewerStatus, type WebRtcServer } from "./engine.ts";
@@ -53,6 +59,7 @@ class GstViewer {
   readonly branch: Branch;
   readonly webrtc: WebRtcBin;
   readonly payloader: Element;
+  readonly queue: Element;
   state = "new";
   latency: (ViewerLatency & { at: number }) | undefined;
   figures = {
@@ -77,11 +84,12 @@ class GstViewer {
     this.branch = branch;
     this.webrtc = branch.webrtcBin(BRANCH_WEBRTC);
     this.payloader = branch.element(BRANCH_PAYLOADER);
+    this.queue = branch.element(BRANCH_QUEUE);
   }
 
   /**
-   * Watches the connection from now on: frames flow from the moment it is up (no stale frames
-   * queued while the handshake ran), and `gone` is called once when it ends by itself.
+   * Watches the connection from now on (its queue grows to VIEWER_QUEUE_NS once it is up); `gone`
+   * is called once when it ends by itself.
    */
   watch(onConnected: () => void, gone: (reason: string) => void): void {
     this.#answeredAt = performance.now();
@@ -91,7 +99,7 @@ class GstViewer {
       if (state !== this.state) {
         log.debug(`Viewer ${this.id.slice(0, 8)} ${state}`);
         if (state === "connected" && this.state !== "connected") {
-          this.branch.link();
+          this.queue.set("max-size-time", VIEWER_QUEUE_NS);
           onConnected();
         }
         this.state = state;
@@ -265,5 +273,6 @@ export class GstServer implements WebRtcServer {
 
   async close(): Promise<void> {
     await Promise.all([...this.#viewers.values()].map((viewer) => this.#remove(viewer)));
+    await prepareDtlsCertificate(); // a process must not exit while another thread makes it
   }
 }
