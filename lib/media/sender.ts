@@ -17,7 +17,6 @@ export const BRANCH_WEBRTC = "webrtc";
 export const BRANCH_QUEUE = "queue";
 /** Frames a connected viewer's branch may hold while its link stalls, ns. */
 export const VIEWER_QUEUE_NS = 200_000_000;
-const VIEWER_QUEUE_START_NS = 20_000_000;
 
 function payloaderDescription(payloadType: number): string {
   // SPS/PPS before every keyframe so a viewer can start at any keyframe; zero-latency
@@ -35,8 +34,7 @@ export function viewerBranchDescription(payloadType: number): string {
     // The viewer's own thread; the oldest frames are dropped first, so a slow viewer never holds up
     // the others or the encoder. One frame's worth waits until the connection is up (no stale burst
     // at the start), then up to VIEWER_QUEUE_NS while the link stalls.
-    `queue name=${BRANCH_QUEUE} max-size-buffers=0 max-size-bytes=0 max-size-time=${VIEWER_QUEUE_START_NS} ` +
-    "leaky=downstream",
+    `queue name=${BRANCH_QUEUE} max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream`,
     payloaderDescription(payloadType),
     `application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=${payloadType}`,
     // One transport for everything (max-bundle), as browsers and werift offer.

@@ -100,6 +100,7 @@ class GstViewer {
         log.debug(`Viewer ${this.id.slice(0, 8)} ${state}`);
         if (state === "connected" && this.state !== "connected") {
           this.queue.set("max-size-time", VIEWER_QUEUE_NS);
+          this.queue.set("max-size-buffers", 0);
           onConnected();
         }
         this.state = state;
