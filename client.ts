@@ -277,7 +277,11 @@ async function connect(
     stun: options.stun,
   };
   log.debug(`Offering to ${url} (${parts.engine.engine}) with host candidates ${ice.addresses.join(", ")}`);
-  const signaller = (offer: string) => postOffer(url, offer, { signal });
+  const signaller = async (offer: string) => {
+    const answer = await postOffer(url, offer, { signal });
+    log.debug(`Answer (${answer.engine ?? "unknown"} engine):\n${answer.sdp.trim()}`);
+    return answer;
+  };
   const onState = (state: string) => {
     log.debug(`WebRTC ${state}`);
     if (state === "failed") {

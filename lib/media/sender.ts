@@ -18,25 +18,28 @@ export const BRANCH_QUEUE = "queue";
 /** Frames a connected viewer's branch may hold while its link stalls, ns. */
 export const VIEWER_QUEUE_NS = 200_000_000;
 
-function payloaderDescription(payloadType: number): string {
+function payloaderDescription(payloadType: number, ssrc?: number): string {
   // SPS/PPS before every keyframe so a viewer can start at any keyframe; zero-latency
   // aggregation never holds NAL units back waiting for more.
   return `rtph264pay name=${BRANCH_PAYLOADER} pt=${payloadType} mtu=${RTP_MTU} config-interval=-1 ` +
-    "aggregate-mode=zero-latency";
+    `aggregate-mode=zero-latency${ssrc === undefined ? "" : ` ssrc=${ssrc}`}`;
 }
 
 /**
  * One webrtcbin viewer behind the tee: its own queue, payloader (with the payload type its offer
  * chose: webrtcbin does not remap them) and webrtcbin.
  */
-export function viewerBranchDescription(payloadType: number): string {
+export function viewerBranchDescription(payloadType: number, ssrc: number): string {
   return [
     // The viewer's own thread; the oldest frames are dropped first, so a slow viewer never holds up
     // the others or the encoder. One frame's worth waits until the connection is up (no stale burst
     // at the start), then up to VIEWER_QUEUE_NS while the link stalls.
     `queue name=${BRANCH_QUEUE} max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream`,
-    payloaderDescription(payloadType),
-    `application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=${payloadType}`,
+    // The SSRC is fixed here, not picked by the payloader at its first buffer: webrtcbin's answer
+    // announces it (a=ssrc) only when it is known, and werift routes RTP by it (without it, the
+    // viewer got no media whenever the answer was made before the first frame reached the payloader).
+    payloaderDescription(payloadType, ssrc),
+    `application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=${payloadType},ssrc=(uint)${ssrc}`,
     // One transport for everything (max-bundle), as browsers and werift offer.
     `webrtcbin name=${BRANCH_WEBRTC} bundle-policy=max-bundle`,
   ].join(" ! ");

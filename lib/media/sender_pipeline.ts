@@ -106,7 +106,7 @@ export class SenderPipeline {
       } else if (event.type === "error" && /\/GstBin:branch\d+/.test(event.path)) {
         // One viewer's branch failed (its peer went away mid-handshake, say): that viewer only.
         const branch = /\/GstBin:(branch\d+)/.exec(event.path)![1];
-        log.debug(`Viewer branch ${branch}: ${event.message}`);
+        log.debug(`Viewer branch ${branch}: ${event.message} (${event.path}: ${event.debug ?? ""})`);
         this.#handlers.onBranchError?.(branch, event.message);
       } else if (event.type === "error") {
         const context = { os: options.os, source: options, passthrough: options.passthrough };

@@ -18,7 +18,8 @@ import {
 import type { ViewerKind, ViewerLatency } from "../signalling/routes.ts";
 import { log } from "../log.ts";
 import { viewerLine, type ViewerStatus, type WebRtcServer } from "./engine.ts";
-import { answerFormat, OfferError, offerForNativeAnswer } from "./h264_codec.ts";
+import { answerFormat, OfferError } from "./h264_codec.ts";
+import { offerForNativeAnswer } from "./native_sdp.ts";
 import { type IceOptions, pairableCandidates, PUBLIC_STUN } from "./ice_policy.ts";
 import { hasCandidates } from "./gathered.ts";
 
@@ -190,13 +191,15 @@ export class GstServer implements WebRtcServer {
   async answer(offer: string, kind: ViewerKind): Promise<{ id: string; answer: string }> {
     const { ice, profile, sender } = this.#options;
     const format = answerFormat(offer, profile);
-    const viewer = new GstViewer(kind, sender.addBranch(viewerBranchDescription(format.payloadType)));
+    const ssrc = crypto.getRandomValues(new Uint32Array(1))[0];
+    const viewer = new GstViewer(kind, sender.addBranch(viewerBranchDescription(format.payloadType, ssrc)));
     try {
       viewer.webrtc.restrictIce(ice.addresses);
       if (ice.stun) viewer.webrtc.set("stun-server", PUBLIC_STUN.replace(/^stun:/, "stun://"));
       // Sender reports pair RTP time with the wall clock at capture: the viewer's built-in latency.
       viewer.webrtc.setRtpBinProperty("rtcp-sync-send-time", false);
       const native = offerForNativeAnswer(pairableCandidates(offer, ice.addresses), format);
+      log.debug(`Offer as webrtcbin sees it:\n${native.trim()}`);
       await viewer.webrtc.setRemoteDescription({ type: "offer", sdp: native });
       await viewer.webrtc.setLocalDescription(await viewer.webrtc.createAnswer());
       // Host candidates come at once; a STUN server that does not answer is not waited for long.

@@ -93,18 +93,3 @@ export function answerFormat(offerSdp: string, profile: H264Profile): OfferedH26
   }
   return chosen;
 }
-
-/**
- * The offer as webrtcbin should see it: only the chosen format, and without its profile-level-id.
- * webrtcbin answers with the intersection of the offered caps and its payloader's, and the stream's
- * exact profile-level-id (e.g. 42c01e for x264's constrained baseline) never equals the offered
- * string (42e01f): with it, the answer is `a=inactive`. The answer then carries the stream's own.
- */
-export function offerForNativeAnswer(sdp: string, format: OfferedH264): string {
-  const pt = format.payloadType;
-  return keepOnlyPayload(sdp, pt).split("\r\n").map((line) =>
-    line.startsWith(`a=fmtp:${pt} `)
-      ? line.replace(/;?profile-level-id=[0-9a-fA-F]{6}/, "").replace(`a=fmtp:${pt} ;`, `a=fmtp:${pt} `)
-      : line
-  ).join("\r\n");
-}

@@ -1,10 +1,6 @@
 import { assertEquals } from "../support/assert.ts";
-import {
-  keepOnlyPayload,
-  offeredH264,
-  offerForNativeAnswer,
-  pickOffered,
-} from "../../lib/webrtc/h264_codec.ts";
+import { keepOnlyPayload, offeredH264, pickOffered } from "../../lib/webrtc/h264_codec.ts";
+import { offerForNativeAnswer } from "../../lib/webrtc/native_sdp.ts";
 import { h264Codec } from "../../lib/webrtc/werift_h264.ts";
 
 const CHROMIUM_LIKE = [
@@ -95,6 +91,8 @@ Deno.test("offerForNativeAnswer keeps only the chosen format and drops its profi
     packetizationMode: 1,
     profileLevelId: "42e034",
   });
-  assertEquals(out.split("\r\n").filter((l) => l.startsWith("a=fmtp")), ["a=fmtp:96 packetization-mode=1"]);
+  assertEquals(out.split("\r\n").filter((l: string) => l.startsWith("a=fmtp")), [
+    "a=fmtp:96 packetization-mode=1",
+  ]);
   assertEquals(out.includes("97"), false);
 });
