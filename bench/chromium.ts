@@ -91,3 +91,50 @@ export async function chromiumViewer(s: Setting): Promise<Result> {
     await server.stop();
   }
 }
+
+/**
+ * Chromium sessions one after another against one server: each opens a tab, offers over WHEP and
+ * waits for its first frame; returns the time from offer to picture of each (undefined: none in 5 s).
+ */
+export async function chromiumSessions(s: Setting, count: number): Promise<(number | undefined)[]> {
+  const server = await startStampServer(s);
+  const page = await Deno.readTextFile(PAGE);
+  const http = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => new Response(page, { headers: { "content-type": "text/html" } }),
+  );
+  const { browser, close } = await launchChromium();
+  const times: (number | undefined)[] = [];
+  try {
+    await browser.grantPermissions(["camera", "microphone"]);
+    for (let i = 0; i < count; i++) {
+      const tab = await browser.newPage();
+      await tab.goto(`http://127.0.0.1:${http.addr.port}/`);
+      await tab.evaluate(
+        (url) => (globalThis as unknown as { start(u: string): Promise<void> }).start(url),
+        `${server.url}/whep`,
+      );
+      const shown = await tab.waitForFunction(
+        () => (globalThis as unknown as { pictureAfterOfferMs?: number }).pictureAfterOfferMs !== undefined,
+        undefined,
+        { timeout: 5000 },
+      ).then(() => true, () => false);
+      times.push(
+        shown
+          ? await tab.evaluate(() =>
+            (globalThis as unknown as { pictureAfterOfferMs: number }).pictureAfterOfferMs
+          )
+          : undefined,
+      );
+      console.error(
+        `Chromium session ${i + 1}/${count}: ${shown ? `${Math.round(times.at(-1)!)} ms` : "no picture"}`,
+      );
+      await tab.close();
+    }
+    return times;
+  } finally {
+    await close();
+    await http.shutdown();
+    await server.stop();
+  }
+}

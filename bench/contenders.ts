@@ -85,12 +85,17 @@ export function startStampServer(s: Setting, extra: string[] = []): Promise<Runn
   return startServer(["--source", "stamp", ...size, "--bitrate", String(s.bitrateKbps), ...extra]);
 }
 
-/** rov-server --source stamp → rov-client over WebRTC (transport "webrtc") or RTP. */
-export async function rovStream(transport: "webrtc" | "rtp", s: Setting): Promise<Result> {
+/** rov-server --source stamp → rov-client over WebRTC (on `engine`, both sides) or RTP. */
+export async function rovStream(
+  transport: "webrtc" | "rtp",
+  s: Setting,
+  engine: "gstreamer" | "werift" = "gstreamer",
+): Promise<Result> {
   const dir = await Deno.makeTempDir();
   const port = String(freeRtpPort());
   const rtp = transport === "rtp" ? [...rtpArgs(port)] : [];
-  const server = await startStampServer(s, rtp);
+  const engines = transport === "webrtc" ? ["--webrtc-engine", engine] : [];
+  const server = await startStampServer(s, [...rtp, ...engines]);
   try {
     // Both find the server as users do: the beacon names the transport (and the RTP address).
     const where = [
@@ -103,6 +108,7 @@ export async function rovStream(transport: "webrtc" | "rtp", s: Setting): Promis
     const t0 = performance.now();
     const client = start(CLIENT, [
       ...where,
+      ...engines,
       "--headless",
       "--duration",
       String(s.seconds),
@@ -116,7 +122,7 @@ export async function rovStream(transport: "webrtc" | "rtp", s: Setting): Promis
     });
     await Promise.all([client.stdout.done, client.stderr.done]);
     return {
-      name: transport === "rtp" ? "(b) rov-stream RTP" : "(a) rov-stream WebRTC",
+      name: transport === "rtp" ? "(b) rov-stream RTP" : `(a) rov-stream WebRTC, ${engine} engine`,
       latencies: await latencies(`${dir}/frames.jsonl`),
       cpu,
       firstFrameMs: await first,
@@ -183,4 +189,68 @@ export function summary(r: Result): { p50?: number; p95?: number; p99?: number; 
     p99: percentile(r.latencies, 99),
     n: r.latencies.length,
   };
+}
+
+/** Time from a fresh `rov-client --auto` start to its first decoded frame, `runs` times, one server. */
+export async function firstFrames(s: Setting, runs: number): Promise<number[]> {
+  const server = await startStampServer(s);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const client = start(CLIENT, [
+        "--auto",
+        "--discovery-port",
+        String(server.discoveryPort),
+        "--discovery-address",
+        "127.255.255.255",
+        "--headless",
+        "--frames",
+        "5",
+      ]);
+      const match = await client.stderr.wait(/First frame \d+x\d+ after (\d+) ms/, 30_000);
+      times.push(Number(match[1]));
+      void t0;
+      await client.child.status;
+      await Promise.all([client.stdout.done, client.stderr.done]);
+    }
+    return times;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** One row of the viewers table: `count` receive-only viewers of one server for `seconds`. */
+export interface ViewersRow {
+  engine: string;
+  count: number;
+  serverCpu: number;
+  viewers: { fps: number; packetsPerS: number; lost: number }[];
+  shed: number;
+}
+
+/** `count` receive-only webrtcbin viewers (one process, nothing decoded) of a server on `engine`. */
+export async function viewersRow(
+  s: Setting,
+  engine: "gstreamer" | "werift",
+  count: number,
+): Promise<ViewersRow> {
+  const server = await startStampServer(s, ["--webrtc-engine", engine]);
+  try {
+    const script = new URL("receive_viewers.ts", import.meta.url).pathname;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, `${server.url}/offer`, String(count), String(s.seconds)],
+      stdout: "piped",
+      stderr: "inherit",
+      env: { DENO_NO_UPDATE_CHECK: "1" },
+    }).spawn();
+    // The server's CPU while every viewer receives (the viewers' process is not counted).
+    const { value: output, cpu } = await withCpu({ server: server.child.pid }, () => child.output());
+    const text = new TextDecoder().decode(output.stdout).trim().split("\n").at(-1) ?? "[]";
+    const viewers = JSON.parse(text) as { fps: number; packetsPerS: number; lost: number }[];
+    const status = await (await fetch(`${server.url}/api/status`)).json().catch(() => ({}));
+    return { engine, count, serverCpu: cpu.server, viewers, shed: Number(status.packetsShed ?? 0) };
+  } finally {
+    await server.stop();
+  }
 }

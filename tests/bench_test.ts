@@ -13,12 +13,13 @@ Deno.test("the quick latency benchmark measures every contender and writes its r
     }).output();
     const progress = new TextDecoder().decode(run.stderr);
     assertEquals(run.code, 0, progress);
-    assertMatch(progress, /\(a\) rov-stream WebRTC: running/, "progress is shown");
+    assertMatch(progress, /\(a\) rov-stream WebRTC, gstreamer engine: running/, "progress is shown");
     const report = await Deno.readTextFile(out);
     for (
       const name of [
         "(c) native GStreamer baseline",
-        "(a) rov-stream WebRTC",
+        "(a) rov-stream WebRTC, gstreamer engine",
+        "(a) rov-stream WebRTC, werift engine",
         "(b) rov-stream RTP",
         "(d) aiortc",
       ]
