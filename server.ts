@@ -127,7 +127,9 @@ async function main(args: string[]): Promise<number> {
   }
   // Said once at start when auto falls back (naming what to install); else in the start-up line.
   if (engine?.engine === "gstreamer" && options.source === "file" && options.loop) {
-    throw new CliError("Cannot loop a file on the gstreamer WebRTC engine yet: add --no-loop, or use --webrtc-engine werift");
+    throw new CliError(
+      "Cannot loop a file on the gstreamer WebRTC engine yet: add --no-loop, or use --webrtc-engine werift",
+    );
   }
   if (engine?.missing.length) log.info(engine.reason);
   else if (engine) log.debug(engine.reason);

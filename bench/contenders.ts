@@ -254,3 +254,76 @@ export async function viewersRow(
     await server.stop();
   }
 }
+
+/**
+ * A 1080p60 H.264 file at about `mbps` Mbit/s sent as it is (--file-passthrough) over the gstreamer
+ * engine to one receive-only viewer for `seconds`: its packets, losses and frame rate.
+ */
+export async function passthroughRun(mbps: number, seconds: number): Promise<
+  { packets: number; lost: number; fps: number; fileMbps: number } | { error: string }
+> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/dive-1080p60.mp4`;
+    const made = await new Deno.Command("ffmpeg", {
+      args: [
+        ..."-loglevel error -y -f lavfi -i".split(" "),
+        `testsrc2=size=1920x1080:rate=60,noise=alls=30:allf=t`,
+        ..."-t",
+        String(seconds + 8),
+        ..."-c:v libx264 -preset ultrafast -tune zerolatency -g 60 -pix_fmt yuv420p".split(" "),
+        ..."-b:v",
+        `${mbps}M`,
+        "-maxrate",
+        `${mbps}M`,
+        "-bufsize",
+        `${Math.round(mbps / 4)}M`,
+        file,
+      ],
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!made.success) {
+      return { error: new TextDecoder().decode(made.stderr).trim().split("\n").at(-1) ?? "ffmpeg" };
+    }
+    const size = (await Deno.stat(file)).size;
+    const server = await startServer([
+      "--source",
+      "file",
+      "--file",
+      file,
+      "--file-passthrough",
+      "--no-loop",
+      "--webrtc-engine",
+      "gstreamer",
+      "--width",
+      "1920",
+      "--height",
+      "1080",
+      "--fps",
+      "60",
+    ]);
+    try {
+      const script = new URL("receive_viewers.ts", import.meta.url).pathname;
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", script, `${server.url}/offer`, "1", String(seconds)],
+        stdout: "piped",
+        stderr: "inherit",
+        env: { DENO_NO_UPDATE_CHECK: "1" },
+      }).output();
+      const text = new TextDecoder().decode(output.stdout).trim().split("\n").at(-1) ?? "[]";
+      const [viewer] = JSON.parse(text) as { fps: number; packetsPerS: number; lost: number }[];
+      if (!viewer) return { error: "no viewer figures" };
+      return {
+        packets: viewer.packetsPerS * seconds,
+        lost: viewer.lost,
+        fps: viewer.fps,
+        fileMbps: size * 8 / (seconds + 8) / 1e6,
+      };
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

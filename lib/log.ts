@@ -22,7 +22,12 @@ fromEnv();
 
 function write(level: LogLevel, message: string): void {
   if (ORDER[level] < ORDER[threshold]) return;
-  const prefix = level === "info" ? "" : `${level}: `;
+  // Debug lines carry the time since the process started: where start-up time goes is visible.
+  const prefix = level === "info"
+    ? ""
+    : level === "debug"
+    ? `debug +${Math.round(performance.now())} ms: `
+    : `${level}: `;
   console.error(prefix + message);
 }
 

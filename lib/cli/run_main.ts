@@ -2,8 +2,15 @@
 import { CliError } from "./cli_error.ts";
 import { log } from "../log.ts";
 
-/** Runs `main` and exits with its code; errors print `program: message` (exit 2 for usage errors, else 1). */
-export async function runMain(program: string, main: () => Promise<number>): Promise<never> {
+/**
+ * Runs `main` and exits with its code; errors print `program: message` (exit 2 for usage errors, else 1).
+ * `beforeExit` is awaited first, however main ended (work on another thread that must finish).
+ */
+export async function runMain(
+  program: string,
+  main: () => Promise<number>,
+  options: { beforeExit?: () => Promise<unknown> } = {},
+): Promise<never> {
   let code: number;
   try {
     code = await main();
@@ -14,6 +21,7 @@ export async function runMain(program: string, main: () => Promise<number>): Pro
     else if (error instanceof Error && error.stack) log.debug(error.stack);
     code = error instanceof CliError ? 2 : 1;
   }
+  await options.beforeExit?.().catch(() => {});
   Deno.exit(code);
 }
 

@@ -66,15 +66,23 @@ let certificate: Promise<void> | undefined;
 
 /**
  * Makes this process's DTLS certificate in the background (the first DTLS element spends 0.4–0.7 s
- * on it; later ones reuse it), so the first viewer's answer does not wait. Safe to call again.
+ * on it; later ones reuse it) and loads webrtcbin's plugins (libnice, SRTP, SCTP: the first webrtcbin
+ * of a process took ~0.4 s more), so the first viewer's connection waits for neither. Safe to call again.
  */
 export function prepareDtlsCertificate(): Promise<void> {
   certificate ??= (async () => {
     const { gst } = gstreamer();
-    const element = await gst.gst_element_factory_make_async(cString("dtlsdec"), null);
-    if (element !== null) gst.gst_object_unref(gst.gst_object_ref_sink(element));
+    for (const factory of ["dtlsdec", "webrtcbin"]) {
+      const element = await gst.gst_element_factory_make_async(cString(factory), null);
+      if (element !== null) gst.gst_object_unref(gst.gst_object_ref_sink(element));
+    }
   })();
   return certificate;
+}
+
+/** Resolves once a certificate being made has been made (at once when none was started). */
+export function dtlsCertificateSettled(): Promise<void> {
+  return certificate ?? Promise.resolve();
 }
 
 export class WebRtcBin {

@@ -70,8 +70,10 @@ export class GstReceiverSession implements WebRtcViewing {
       await webrtc.setLocalDescription(await webrtc.createOffer());
       await webrtc.gathered(options.ice.stun ? 2000 : 5000, options.signal);
       const offer = webrtc.localDescription()?.sdp ?? "";
+      log.debug("Offer gathered");
       if (!hasCandidates(offer)) throw new Error("No ICE candidates could be gathered (no usable address)");
       const answer = await signaller(offer);
+      log.debug("Answer received");
       await webrtc.setRemoteDescription({
         type: "answer",
         sdp: pairableCandidates(answer.sdp, options.ice.addresses),

@@ -38,6 +38,7 @@ export interface GstServerOptions {
 }
 
 const WATCH_MS = 500;
+const CONNECTING_POLL_MS = 10;
 const STATS_MS = 2000;
 /** A viewer whose connection is not up this long after its answer has gone (or never could connect). */
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -71,7 +72,7 @@ class GstViewer {
     nacks: 0,
     roundTripMs: undefined as number | undefined,
   };
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #statsAt = 0;
   #statsPending = false;
   #disconnectedSince: number | undefined;
@@ -94,38 +95,46 @@ class GstViewer {
    */
   watch(onConnected: () => void, gone: (reason: string) => void): void {
     this.#answeredAt = performance.now();
-    this.#timer = setInterval(() => {
+    const tick = () => {
       if (this.#closing) return;
-      const state = this.webrtc.connectionState;
-      if (state !== this.state) {
-        log.debug(`Viewer ${this.id.slice(0, 8)} ${state}`);
-        if (state === "connected" && this.state !== "connected") {
-          this.queue.set("max-size-time", VIEWER_QUEUE_NS);
-          this.queue.set("max-size-buffers", 0);
-          onConnected();
-        }
-        this.state = state;
+      this.#check(onConnected, gone);
+      // Every 10 ms until connected (its keyframe is asked for at once: the viewer waits for one),
+      // then every 500 ms.
+      this.#timer = setTimeout(tick, this.state === "connected" ? WATCH_MS : CONNECTING_POLL_MS);
+    };
+    tick();
+  }
+
+  #check(onConnected: () => void, gone: (reason: string) => void): void {
+    const state = this.webrtc.connectionState;
+    if (state !== this.state) {
+      log.debug(`Viewer ${this.id.slice(0, 8)} ${state}`);
+      if (state === "connected" && this.state !== "connected") {
+        this.queue.set("max-size-time", VIEWER_QUEUE_NS);
+        this.queue.set("max-size-buffers", 0);
+        onConnected();
       }
-      const now = performance.now();
-      if (state === "failed" || state === "closed") return gone(`connection ${state}`);
-      if (state === "disconnected") {
-        this.#disconnectedSince ??= now;
-        if (now - this.#disconnectedSince > DISCONNECTED_MS) return gone("no answer to ICE checks");
-      } else this.#disconnectedSince = undefined;
-      if (
-        state !== "connected" && this.#disconnectedSince === undefined &&
-        now - this.#answeredAt > CONNECT_TIMEOUT_MS
-      ) {
-        return gone(`not connected after ${CONNECT_TIMEOUT_MS / 1000} s`);
-      }
-      if (state === "connected" && now - this.#statsAt >= STATS_MS && !this.#statsPending) {
-        this.#statsAt = now;
-        this.#statsPending = true;
-        this.webrtc.stats().then((stats) => this.#read(stats, gone), () => {}).finally(() => {
-          this.#statsPending = false;
-        });
-      }
-    }, WATCH_MS);
+      this.state = state;
+    }
+    const now = performance.now();
+    if (state === "failed" || state === "closed") return gone(`connection ${state}`);
+    if (state === "disconnected") {
+      this.#disconnectedSince ??= now;
+      if (now - this.#disconnectedSince > DISCONNECTED_MS) return gone("no answer to ICE checks");
+    } else this.#disconnectedSince = undefined;
+    if (
+      state !== "connected" && this.#disconnectedSince === undefined &&
+      now - this.#answeredAt > CONNECT_TIMEOUT_MS
+    ) {
+      return gone(`not connected after ${CONNECT_TIMEOUT_MS / 1000} s`);
+    }
+    if (state === "connected" && now - this.#statsAt >= STATS_MS && !this.#statsPending) {
+      this.#statsAt = now;
+      this.#statsPending = true;
+      this.webrtc.stats().then((stats) => this.#read(stats, gone), () => {}).finally(() => {
+        this.#statsPending = false;
+      });
+    }
   }
 
   /**
@@ -167,7 +176,7 @@ class GstViewer {
 
   close(sender: BranchHost): Promise<void> {
     this.#closing ??= (async () => {
-      clearInterval(this.#timer);
+      clearTimeout(this.#timer);
       this.state = "closed";
       await sender.removeBranch(this.branch);
     })();
