@@ -79,10 +79,14 @@ async function latencies(path: string): Promise<number[]> {
   ): v is number => typeof v === "number");
 }
 
-/** rov-server with the stamping source at the setting's size, rate and bitrate. */
-export function startStampServer(s: Setting, extra: string[] = []): Promise<RunningServer> {
+/** rov-server with a stamped source (`stamp`, or `test`: the same with a clock) at the setting. */
+export function startStampServer(
+  s: Setting,
+  extra: string[] = [],
+  source: "stamp" | "test" = "stamp",
+): Promise<RunningServer> {
   const size = ["--width", String(s.width), "--height", String(s.height), "--fps", String(s.fps)];
-  return startServer(["--source", "stamp", ...size, "--bitrate", String(s.bitrateKbps), ...extra]);
+  return startServer(["--source", source, ...size, "--bitrate", String(s.bitrateKbps), ...extra]);
 }
 
 /** rov-server --source stamp → rov-client over WebRTC (on `engine`, both sides) or RTP. */
@@ -90,12 +94,13 @@ export async function rovStream(
   transport: "webrtc" | "rtp",
   s: Setting,
   engine: "gstreamer" | "werift" = "gstreamer",
+  source: "stamp" | "test" = "stamp",
 ): Promise<Result> {
   const dir = await Deno.makeTempDir();
   const port = String(freeRtpPort());
   const rtp = transport === "rtp" ? [...rtpArgs(port)] : [];
   const engines = transport === "webrtc" ? ["--webrtc-engine", engine] : [];
-  const server = await startStampServer(s, [...rtp, ...engines]);
+  const server = await startStampServer(s, [...rtp, ...engines], source);
   try {
     // Both find the server as users do: the beacon names the transport (and the RTP address).
     const where = [
@@ -122,7 +127,8 @@ export async function rovStream(
     });
     await Promise.all([client.stdout.done, client.stderr.done]);
     return {
-      name: transport === "rtp" ? "(b) rov-stream RTP" : `(a) rov-stream WebRTC, ${engine} engine`,
+      name: (transport === "rtp" ? "(b) rov-stream RTP" : `(a) rov-stream WebRTC, ${engine} engine`) +
+        (source === "test" ? ", --source test" : ""),
       latencies: await latencies(`${dir}/frames.jsonl`),
       cpu,
       firstFrameMs: await first,
@@ -269,10 +275,10 @@ export async function passthroughRun(mbps: number, seconds: number): Promise<
       args: [
         ..."-loglevel error -y -f lavfi -i".split(" "),
         `testsrc2=size=1920x1080:rate=60,noise=alls=30:allf=t`,
-        ..."-t",
+        "-t",
         String(seconds + 8),
         ..."-c:v libx264 -preset ultrafast -tune zerolatency -g 60 -pix_fmt yuv420p".split(" "),
-        ..."-b:v",
+        "-b:v",
         `${mbps}M`,
         "-maxrate",
         `${mbps}M`,

@@ -24,8 +24,8 @@ import type { ClientOptions } from "../cli/client_options.ts";
 export function serverElements(
   options: Pick<ServerOptions, "source" | "transport" | "filePassthrough">,
 ): string[] {
-  const source = options.source === "test"
-    ? ["videotestsrc", "compositor", "clockoverlay", "timeoverlay"]
+  const source = options.source === "test" || options.source === "stamp"
+    ? ["appsrc"]
     : options.source === "webcam"
     ? [cameraElement(hostOs(), 0).split(" ")[0], "decodebin", "videoscale", "videorate"]
     : options.filePassthrough

@@ -85,12 +85,9 @@ export function requiredPlugins(program: Program, mode: { transport: Transport; 
     return [
       "coreelements",
       "app",
-      "videotestsrc",
       "videoconvertscale",
       "videorate",
       "playback",
-      "pango",
-      "compositor",
       CAMERA[os],
       "x264",
       "videoparsersbad",

@@ -18,6 +18,7 @@ import { describeMediaError, MediaError, noVideoIn } from "./media_error.ts";
 import { KeyFrameLimiter } from "./key_frame_limiter.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import { STAMP_APPSRC, StampSource } from "./stamp_source.ts";
+import { syntheticSize } from "./source.ts";
 import { log } from "../log.ts";
 
 export interface SenderHandlers {
@@ -88,12 +89,11 @@ export class SenderPipeline {
       if (!this.#closed) this.#payloader.requestKeyFrame();
     }, { intervalMs: KEYFRAME_INTERVAL_MS });
     if (!options.passthrough) limitEncoderKeyFrames(pipeline.element("encoder"));
-    if (options.source === "stamp" && !options.passthrough) {
-      this.#stamps = new StampSource(
-        pipeline.appSrc(STAMP_APPSRC),
-        options.width || 1280,
-        options.height || 720,
-      );
+    if ((options.source === "stamp" || options.source === "test") && !options.passthrough) {
+      const [width, height] = syntheticSize(options);
+      this.#stamps = new StampSource(pipeline.appSrc(STAMP_APPSRC), width, height, {
+        clock: options.source === "test",
+      });
     }
     // With a UDP output GStreamer sends by itself; JavaScript only watches.
     this.#pump = options.output.kind !== "udp"

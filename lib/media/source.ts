@@ -42,32 +42,22 @@ export function cameraElement(os: HostOs, device: number): string {
   }
 }
 
+/** The size of a synthetic source's frames: its own default when the size is native (0). */
+export function syntheticSize(options: Pick<SourceOptions, "source" | "width" | "height">): [number, number] {
+  if (options.width && options.height) return [options.width, options.height];
+  return options.source === "test" ? [1920, 1080] : [1280, 720];
+}
+
 /** Source through to raw frames of the requested size and rate, ending without a trailing `!`. */
 export function sourceDescription(options: SourceOptions): string {
   const caps = rawCaps(options.width, options.height, options.fps);
   switch (options.source) {
-    case "test": {
-      // The pattern has no native size: 0 means 1920x1080.
-      const width = options.width || 1920;
-      const height = options.height || 1080;
-      const frame = rawCaps(width, height, options.fps);
-      // Even-sized noise block, 1/8 of each side, in the bottom-right corner.
-      const noiseW = Math.max(2, Math.round(width / 16) * 2);
-      const noiseH = Math.max(2, Math.round(height / 16) * 2);
-      // Moving bars plus a block of snow give the encoder real, changing work (a static or flat
-      // pattern would make bitrate and latency figures meaningless); the clock shows the picture is live.
-      return [
-        `videotestsrc is-live=true pattern=smpte horizontal-speed=4 ! ${frame} ! mix.sink_0`,
-        `videotestsrc is-live=true pattern=snow ! ${rawCaps(noiseW, noiseH, options.fps)} ! mix.sink_1`,
-        `compositor name=mix sink_1::xpos=${width - noiseW} sink_1::ypos=${height - noiseH} ! ${frame}`,
-        `! clockoverlay time-format="%H:%M:%S" font-desc="Sans 24" shaded-background=true`,
-        `! timeoverlay halignment=right font-desc="Sans 24" shaded-background=true`,
-      ].join(" ");
-    }
+    case "test":
     case "stamp":
-      // Frames come from JavaScript with their capture time in the pixels (see StampSource).
+      // Frames come from JavaScript with their capture time in the pixels (see StampSource); the
+      // test picture adds a clock. No native size: 0 means 1920x1080 for test, 1280x720 for stamp.
       return `appsrc name=frames is-live=true do-timestamp=true format=time ` +
-        `caps="${rawCaps(options.width || 1280, options.height || 720, options.fps)}"`;
+        `caps="${rawCaps(...syntheticSize(options), options.fps)}"`;
     case "webcam":
       // decodebin takes MJPEG or raw from the camera; videorate/videoscale meet the requested caps.
       return [

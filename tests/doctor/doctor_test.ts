@@ -22,7 +22,7 @@ Deno.test("serverReport lists present elements and the encoder auto picks", asyn
   assert(report.ok);
   assertMatch(
     report.lines.join("\n"),
-    /videotestsrc\s+present\s+Debian\/Ubuntu: gstreamer1.0-plugins-base; macOS: .*; Windows: /,
+    /appsrc\s+present\s+Debian\/Ubuntu: gstreamer1.0-plugins-base; macOS: .*; Windows: /,
   );
   assertMatch(report.lines.join("\n"), /encoder: x264 \(x264enc\)/);
   assertEquals(report.lines.at(-1), "This mode can run.");
