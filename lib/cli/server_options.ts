@@ -50,7 +50,8 @@ Usage: rov-server [options]
 
 Source
   --source webcam|file|test|stamp  what to stream (default webcam); stamp: a measuring pattern with
-                             each frame's capture time in its pixels (rov-client shows the latency)
+                             each frame's capture time in its pixels (rov-client shows the latency);
+                             test: the same picture with a clock (1920x1080 when the size is native)
   --device N                 camera index: /dev/videoN on Linux, device index on Windows/macOS (default 0)
   --file PATH                video file for --source file (any container GStreamer decodes)
   --no-loop                  stop at the end of the file instead of looping
