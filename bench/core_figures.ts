@@ -3,7 +3,8 @@
  * rov-server CPU and memory at 1080p30 with 1 and 4 viewers. Loopback only.
  * Run: deno run -A bench/core_figures.ts
  */
-import { CLIENT, start, startServer } from "../tests/support/processes.ts";
+import { start, startServer } from "../tests/support/processes.ts";
+import { firstFrames } from "./contenders.ts";
 
 const PACKET_VIEWER = new URL("packet_viewer.ts", import.meta.url).pathname;
 
@@ -22,34 +23,6 @@ async function rssMiB(pid: number): Promise<number> {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
-}
-
-async function timeToFirstFrame(runs: number): Promise<number[]> {
-  const server = await startServer(["--width", "1280", "--height", "720"]);
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      const client = start(CLIENT, [
-        "--auto",
-        "--headless",
-        "--frames",
-        "1",
-        "--discovery-port",
-        String(server.discoveryPort),
-        "--discovery-address",
-        "127.255.255.255",
-      ]);
-      await client.stderr.wait(/First frame/);
-      times.push(performance.now() - t0);
-      await client.child.status;
-      await Promise.all([client.stdout.done, client.stderr.done]);
-      console.error(`  run ${i + 1}/${runs}: ${times.at(-1)!.toFixed(0)} ms`);
-    }
-  } finally {
-    await server.stop();
-  }
-  return times;
 }
 
 async function serverLoad(viewers: number): Promise<{ cpu: number; rss: number; fps: number[] }> {
@@ -77,7 +50,7 @@ async function serverLoad(viewers: number): Promise<{ cpu: number; rss: number; 
 }
 
 console.error("Time from rov-client --auto start to first decoded frame (720p30, fresh process each run):");
-const ttff = await timeToFirstFrame(5);
+const ttff = await firstFrames({ width: 1280, height: 720, fps: 30, bitrateKbps: 6636, seconds: 0 }, 5);
 console.log(
   `time to first frame: median ${median(ttff).toFixed(0)} ms, min ${Math.min(...ttff).toFixed(0)}, max ${
     Math.max(...ttff).toFixed(0)
