@@ -5,6 +5,7 @@
 import { type BrowserContext, chromium } from "playwright-core";
 import type { Result, Setting } from "./contenders.ts";
 import { startStampServer, withCpu } from "./contenders.ts";
+import type { RunningServer } from "../tests/support/processes.ts";
 
 const PAGE = new URL("whep_viewer.html", import.meta.url);
 
@@ -39,10 +40,16 @@ export async function launchChromium(): Promise<{ browser: BrowserContext; close
   };
 }
 
-export async function chromiumViewer(s: Setting): Promise<Result> {
+/**
+ * A stamp server at `s`, the WHEP viewer page served from loopback (a secure context) by this
+ * process, and Chromium allowed to use WebRTC there; `use` gets them, and everything is closed after.
+ */
+async function withViewerPage<T>(
+  s: Setting,
+  use: (parts: { server: RunningServer; browser: BrowserContext; pageUrl: string }) => Promise<T>,
+): Promise<T> {
   const server = await startStampServer(s);
   const page = await Deno.readTextFile(PAGE);
-  // The page is served from loopback (a secure context) by this process.
   const http = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     () => new Response(page, { headers: { "content-type": "text/html" } }),
@@ -50,8 +57,18 @@ export async function chromiumViewer(s: Setting): Promise<Result> {
   const { browser, close } = await launchChromium();
   try {
     await browser.grantPermissions(["camera", "microphone"]);
+    return await use({ server, browser, pageUrl: `http://127.0.0.1:${http.addr.port}/` });
+  } finally {
+    await close();
+    await http.shutdown();
+    await server.stop();
+  }
+}
+
+export function chromiumViewer(s: Setting): Promise<Result> {
+  return withViewerPage(s, async ({ server, browser, pageUrl }) => {
     const tab = await browser.newPage();
-    await tab.goto(`http://127.0.0.1:${http.addr.port}/`);
+    await tab.goto(pageUrl);
     const { value, cpu } = await withCpu({ server: server.child.pid }, async () => {
       await tab.evaluate(
         (url) => (globalThis as unknown as { start(u: string): Promise<void> }).start(url),
@@ -85,31 +102,19 @@ export async function chromiumViewer(s: Setting): Promise<Result> {
         ? `stamps read on ${latencies.length} of ${value.samples.length} frames`
         : undefined,
     };
-  } finally {
-    await close();
-    await http.shutdown();
-    await server.stop();
-  }
+  });
 }
 
 /**
  * Chromium sessions one after another against one server: each opens a tab, offers over WHEP and
  * waits for its first frame; returns the time from offer to picture of each (undefined: none in 5 s).
  */
-export async function chromiumSessions(s: Setting, count: number): Promise<(number | undefined)[]> {
-  const server = await startStampServer(s);
-  const page = await Deno.readTextFile(PAGE);
-  const http = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-    () => new Response(page, { headers: { "content-type": "text/html" } }),
-  );
-  const { browser, close } = await launchChromium();
-  const times: (number | undefined)[] = [];
-  try {
-    await browser.grantPermissions(["camera", "microphone"]);
+export function chromiumSessions(s: Setting, count: number): Promise<(number | undefined)[]> {
+  return withViewerPage(s, async ({ server, browser, pageUrl }) => {
+    const times: (number | undefined)[] = [];
     for (let i = 0; i < count; i++) {
       const tab = await browser.newPage();
-      await tab.goto(`http://127.0.0.1:${http.addr.port}/`);
+      await tab.goto(pageUrl);
       await tab.evaluate(
         (url) => (globalThis as unknown as { start(u: string): Promise<void> }).start(url),
         `${server.url}/whep`,
@@ -132,9 +137,5 @@ export async function chromiumSessions(s: Setting, count: number): Promise<(numb
       await tab.close();
     }
     return times;
-  } finally {
-    await close();
-    await http.shutdown();
-    await server.stop();
-  }
+  });
 }
