@@ -10,7 +10,8 @@ import type { SessionDescription } from "../signalling/session_description.ts";
 import { RtpControl } from "../signalling/rtp_control.ts";
 import { log } from "../log.ts";
 import { hasCandidates } from "./gathered.ts";
-import { type IceOptions, pairableCandidates, PUBLIC_STUN } from "./ice_policy.ts";
+import { type IceOptions, pairableCandidates } from "./ice_policy.ts";
+import { applyIce, gatherTimeoutMs, statsOfType } from "./gst_peer.ts";
 import type { DecodedFrame, Traffic, WebRtcViewing } from "./engine.ts";
 
 /** The H.264 formats offered: every profile the decoder handles, up to level 5.2. */
@@ -58,8 +59,7 @@ export class GstReceiverSession implements WebRtcViewing {
     const session = new GstReceiverSession(webrtc, options.requestKeyFrame);
     options.signal?.addEventListener("abort", () => void session.close(), { once: true });
     try {
-      webrtc.restrictIce(options.ice.addresses);
-      if (options.ice.stun) webrtc.set("stun-server", PUBLIC_STUN.replace(/^stun:/, "stun://"));
+      applyIce(webrtc, options.ice);
       // Each decoded frame carries the sender's capture time (NTP) from its RTCP sender reports.
       webrtc.setRtpBinProperty("add-reference-timestamp-meta", true);
       const caps = OFFERED.map((f) =>
@@ -68,7 +68,7 @@ export class GstReceiverSession implements WebRtcViewing {
       ).join(";");
       webrtc.addTransceiver("recvonly", caps);
       await webrtc.setLocalDescription(await webrtc.createOffer());
-      await webrtc.gathered(options.ice.stun ? 2000 : 5000, options.signal);
+      await webrtc.gathered(gatherTimeoutMs(options.ice), options.signal);
       const offer = webrtc.localDescription()?.sdp ?? "";
       log.debug("Offer gathered");
       if (!hasCandidates(offer)) throw new Error("No ICE candidates could be gathered (no usable address)");
@@ -104,12 +104,12 @@ export class GstReceiverSession implements WebRtcViewing {
   }
 
   #read(stats: PlainObject): void {
-    for (const entry of Object.values(stats)) {
-      if (typeof entry !== "object" || entry === null || entry.type !== "inbound-rtp") continue;
-      if (Number(entry["packets-received"] ?? 0) > this.#total.packets) this.lastMediaAt = performance.now();
+    for (const entry of statsOfType(stats, "inbound-rtp")) {
+      const packets = Number(entry["packets-received"] ?? 0);
+      if (packets > this.#total.packets) this.lastMediaAt = performance.now();
       this.#total = {
         bytes: Number(entry["bytes-received"] ?? 0),
-        packets: Number(entry["packets-received"] ?? 0),
+        packets,
         lost: Math.max(0, Number(entry["packets-lost"] ?? 0)),
       };
     }

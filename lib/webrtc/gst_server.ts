@@ -20,7 +20,8 @@ import { log } from "../log.ts";
 import { viewerLine, type ViewerStatus, type WebRtcServer } from "./engine.ts";
 import { answerFormat, OfferError } from "./h264_codec.ts";
 import { offerForNativeAnswer } from "./native_sdp.ts";
-import { type IceOptions, pairableCandidates, PUBLIC_STUN } from "./ice_policy.ts";
+import { type IceOptions, pairableCandidates } from "./ice_policy.ts";
+import { applyIce, gatherTimeoutMs, statsOfType } from "./gst_peer.ts";
 import { hasCandidates } from "./gathered.ts";
 
 /** What the engine needs of the sender: branches behind its tee. */
@@ -142,35 +143,32 @@ class GstViewer {
    * enough for RTP to time its source out (5 report intervals, RFC 3550), has gone.
    */
   #read(stats: PlainObject, gone: (reason: string) => void): void {
-    let reports = false;
-    for (const entry of Object.values(stats)) {
-      if (typeof entry !== "object" || entry === null) continue;
-      if (entry.type === "outbound-rtp") {
-        this.figures.bytesSent = Number(entry["bytes-sent"] ?? 0);
-        this.figures.packetsSent = Number(entry["packets-sent"] ?? 0);
-        this.figures.keyFrames = Number(entry["pli-count"] ?? 0) + Number(entry["fir-count"] ?? 0);
-        this.figures.nacks = Number(entry["nack-count"] ?? 0);
-      } else if (entry.type === "remote-inbound-rtp") {
-        reports = true;
-        const source = entry["gst-rtpsource-stats"];
-        if (typeof source === "object" && source !== null) {
-          if (source["received-bye"] === true) return gone("said goodbye (RTCP BYE)");
-          const report = `${source["rb-exthighestseq"]}/${source["rb-lsr"]}/${source["rb-dlsr"]}`;
-          const now = performance.now();
-          if (report !== this.#lastReport.key) {
-            this.#lastReport = { key: report, at: now, sent: this.figures.packetsSent };
-          } else if (
-            now - this.#lastReport.at > SILENT_MS && this.figures.packetsSent > this.#lastReport.sent
-          ) {
-            return gone(`no receiver report for ${SILENT_MS / 1000} s`);
-          }
-        }
-        this.figures.packetsLost = Math.max(0, Number(entry["packets-lost"] ?? 0));
-        const rtt = Number(entry["round-trip-time"]);
-        if (Number.isFinite(rtt) && rtt > 0) this.figures.roundTripMs = rtt * 1000;
-      }
+    for (const entry of statsOfType(stats, "outbound-rtp")) {
+      this.figures.bytesSent = Number(entry["bytes-sent"] ?? 0);
+      this.figures.packetsSent = Number(entry["packets-sent"] ?? 0);
+      this.figures.keyFrames = Number(entry["pli-count"] ?? 0) + Number(entry["fir-count"] ?? 0);
+      this.figures.nacks = Number(entry["nack-count"] ?? 0);
     }
-    if (reports) this.#reported = true;
+    const reports = statsOfType(stats, "remote-inbound-rtp");
+    for (const entry of reports) {
+      const source = entry["gst-rtpsource-stats"];
+      if (typeof source === "object" && source !== null) {
+        if (source["received-bye"] === true) return gone("said goodbye (RTCP BYE)");
+        const report = `${source["rb-exthighestseq"]}/${source["rb-lsr"]}/${source["rb-dlsr"]}`;
+        const now = performance.now();
+        if (report !== this.#lastReport.key) {
+          this.#lastReport = { key: report, at: now, sent: this.figures.packetsSent };
+        } else if (
+          now - this.#lastReport.at > SILENT_MS && this.figures.packetsSent > this.#lastReport.sent
+        ) {
+          return gone(`no receiver report for ${SILENT_MS / 1000} s`);
+        }
+      }
+      this.figures.packetsLost = Math.max(0, Number(entry["packets-lost"] ?? 0));
+      const rtt = Number(entry["round-trip-time"]);
+      if (Number.isFinite(rtt) && rtt > 0) this.figures.roundTripMs = rtt * 1000;
+    }
+    if (reports.length > 0) this.#reported = true;
     else if (this.#reported) gone("stopped sending receiver reports");
   }
 
@@ -203,16 +201,14 @@ export class GstServer implements WebRtcServer {
     const ssrc = crypto.getRandomValues(new Uint32Array(1))[0];
     const viewer = new GstViewer(kind, sender.addBranch(viewerBranchDescription(format.payloadType, ssrc)));
     try {
-      viewer.webrtc.restrictIce(ice.addresses);
-      if (ice.stun) viewer.webrtc.set("stun-server", PUBLIC_STUN.replace(/^stun:/, "stun://"));
+      applyIce(viewer.webrtc, ice);
       // Sender reports pair RTP time with the wall clock at capture: the viewer's built-in latency.
       viewer.webrtc.setRtpBinProperty("rtcp-sync-send-time", false);
       const native = offerForNativeAnswer(pairableCandidates(offer, ice.addresses), format);
       log.debug(`Offer as webrtcbin sees it:\n${native.trim()}`);
       await viewer.webrtc.setRemoteDescription({ type: "offer", sdp: native });
       await viewer.webrtc.setLocalDescription(await viewer.webrtc.createAnswer());
-      // Host candidates come at once; a STUN server that does not answer is not waited for long.
-      await viewer.webrtc.gathered(ice.stun ? 2000 : 5000);
+      await viewer.webrtc.gathered(gatherTimeoutMs(ice));
       const answer = viewer.webrtc.localDescription()?.sdp ?? "";
       if (!hasCandidates(answer)) throw new Error("No ICE candidates could be gathered (no usable address)");
       if (!/^m=video [1-9]/m.test(answer) || /^a=inactive/m.test(answer)) {
