@@ -112,11 +112,7 @@ async function main(args: string[]): Promise<number> {
   if (options.doctor) return await clientDoctor(options);
   loadGStreamer(PROGRAM, options.transport ?? "webrtc");
   const engine = options.transport === "rtp" ? undefined : decideEngine(options.webrtcEngine);
-  if (engine && options.webrtcEngine === "gstreamer" && engine.engine !== "gstreamer") {
-    throw new CliError(`Cannot use --webrtc-engine gstreamer: ${engine.reason.replace(/^.*\(|\)$/g, "")}`);
-  }
-  if (engine?.missing.length) log.info(engine.reason);
-  else if (engine) log.debug(engine.reason);
+  if (engine?.unavailable) throw new CliError(engine.unavailable);
   // The DTLS certificate (0.4–0.7 s of RSA) is made on another thread from now on, while the
   // registry, the window and discovery are set up; werift is imported only when its engine runs.
   if (engine?.engine === "gstreamer") void prepareDtlsCertificate();

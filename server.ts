@@ -122,17 +122,7 @@ async function main(args: string[]): Promise<number> {
   const engine = options.transport === "webrtc"
     ? decideEngine(options.webrtcEngine, { loopingFile: options.source === "file" && options.loop })
     : undefined;
-  if (engine && options.webrtcEngine === "gstreamer" && engine.engine !== "gstreamer") {
-    throw new CliError(`Cannot use --webrtc-engine gstreamer: ${engine.reason.replace(/^.*\(|\)$/g, "")}`);
-  }
-  // Said once at start when auto falls back (naming what to install); else in the start-up line.
-  if (engine?.engine === "gstreamer" && options.source === "file" && options.loop) {
-    throw new CliError(
-      "Cannot loop a file on the gstreamer WebRTC engine yet: add --no-loop, or use --webrtc-engine werift",
-    );
-  }
-  if (engine?.missing.length) log.info(engine.reason);
-  else if (engine) log.debug(engine.reason);
+  if (engine?.unavailable) throw new CliError(engine.unavailable);
   const output = rtpOutput(options, engine?.engine);
   if (output.kind === "appsink" && !options.filePassthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {
     log.warn(

@@ -23,6 +23,8 @@ export interface EngineDecision {
   reason: string;
   /** Elements of the gstreamer engine that are missing. */
   missing: string[];
+  /** Why an explicit `--webrtc-engine gstreamer` cannot run here: one line for the user. */
+  unavailable?: string;
 }
 
 /**
@@ -55,15 +57,20 @@ export function chooseEngine(
     const why = requested === "auto"
       ? "auto: webrtcbin, DTLS, SRTP and libnice are installed"
       : "--webrtc-engine gstreamer";
-    return { engine: "gstreamer", reason: `WebRTC engine: gstreamer (${why})`, missing };
+    const unavailable = options.loopingFile
+      ? "Cannot loop a file on the gstreamer WebRTC engine yet: add --no-loop, or use --webrtc-engine werift"
+      : undefined;
+    return { engine: "gstreamer", reason: `WebRTC engine: gstreamer (${why})`, missing, unavailable };
   }
   const packages = [...new Set(absent.map((e) => e.apt))];
   const install = packages.length > 0 ? `; install ${packages.join(" ")}` : "";
   const what = absent.length > 0 ? absent.map((e) => e.role).join(", ") : "libgstwebrtc-1.0";
+  const why = `webrtcbin needs ${what}, not found${install}`;
   return {
     engine: "werift",
-    reason: `WebRTC engine: werift (webrtcbin needs ${what}, not found${install})`,
+    reason: `WebRTC engine: werift (${why})`,
     missing,
+    unavailable: requested === "gstreamer" ? `Cannot use --webrtc-engine gstreamer: ${why}` : undefined,
   };
 }
 

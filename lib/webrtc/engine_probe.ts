@@ -1,13 +1,17 @@
 /** Which WebRTC engine this machine can run: GStreamer's registry and libraries, asked once. */
 import { gstWebRtc, hasElement } from "../ffi/gst.ts";
 import { chooseEngine, type EngineChoice, type EngineDecision } from "./engine.ts";
+import { log } from "../log.ts";
 
-/** The engine for `requested` on this machine (GStreamer must be loaded). */
+/**
+ * The engine for `requested` on this machine (GStreamer must be loaded). Its reason is said once: a
+ * fallback that names what to install at info level, else at debug level (the start-up line names it).
+ */
 export function decideEngine(
   requested: EngineChoice,
   options: { loopingFile?: boolean } = {},
 ): EngineDecision {
-  return chooseEngine(requested, {
+  const decision = chooseEngine(requested, {
     hasElement,
     librariesLoad: () => {
       try {
@@ -18,4 +22,9 @@ export function decideEngine(
       }
     },
   }, options);
+  if (decision.unavailable === undefined) {
+    if (decision.missing.length > 0) log.info(decision.reason);
+    else log.debug(decision.reason);
+  }
+  return decision;
 }

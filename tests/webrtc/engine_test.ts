@@ -28,9 +28,22 @@ Deno.test("chooseEngine honours an explicit werift, and reports what an explicit
     librariesLoad: () => true,
   });
   assertEquals([missing.engine, missing.missing], ["werift", ["webrtcbin"]]);
+  assertMatch(
+    missing.unavailable ?? "",
+    /^Cannot use --webrtc-engine gstreamer: webrtcbin needs webrtcbin, not found/,
+  );
+  assertEquals(
+    chooseEngine("auto", { hasElement: (e) => e !== "webrtcbin", librariesLoad: () => true }).unavailable,
+    undefined,
+  );
 });
 
 Deno.test("chooseEngine auto serves a looping file with werift", () => {
   assertEquals(chooseEngine("auto", all, { loopingFile: true }).engine, "werift");
-  assertEquals(chooseEngine("gstreamer", all, { loopingFile: true }).engine, "gstreamer");
+  const looping = chooseEngine("gstreamer", all, { loopingFile: true });
+  assertEquals(looping.engine, "gstreamer");
+  assertMatch(
+    looping.unavailable ?? "",
+    /^Cannot loop a file on the gstreamer WebRTC engine yet: add --no-loop/,
+  );
 });
