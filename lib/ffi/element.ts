@@ -1,6 +1,6 @@
 /** A named element of a running pipeline: properties and upstream events. */
 import { checked, cString, gstreamer } from "./gst.ts";
-import { getProperty, hasProperty, type Plain } from "./gobject.ts";
+import { hasProperty } from "./gobject.ts";
 
 const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
 
@@ -31,11 +31,6 @@ export class Element {
   /** Whether the element has this property (newer GStreamer versions add some). */
   has(property: string): boolean {
     return hasProperty(this.#live(), property);
-  }
-
-  /** A property's value as plain data (an enum as its nick). */
-  get(property: string): Plain {
-    return getProperty(this.#live(), property);
   }
 
   /**

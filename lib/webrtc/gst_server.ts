@@ -8,13 +8,7 @@ import type { Element } from "../ffi/element.ts";
 import { prepareDtlsCertificate, type WebRtcBin } from "../ffi/webrtc_bin.ts";
 import type { PlainObject } from "../ffi/gobject.ts";
 import type { H264Profile } from "../media/h264.ts";
-import {
-  BRANCH_PAYLOADER,
-  BRANCH_QUEUE,
-  BRANCH_WEBRTC,
-  VIEWER_QUEUE_NS,
-  viewerBranchDescription,
-} from "../media/sender.ts";
+import { BRANCH_QUEUE, BRANCH_WEBRTC, VIEWER_QUEUE_NS, viewerBranchDescription } from "../media/sender.ts";
 import type { ViewerKind, ViewerLatency } from "../signalling/routes.ts";
 import { log } from "../log.ts";
 import { viewerLine, type ViewerStatus, type WebRtcServer } from "./engine.ts";
@@ -61,7 +55,6 @@ class GstViewer {
   readonly kind: ViewerKind;
   readonly branch: Branch;
   readonly webrtc: WebRtcBin;
-  readonly payloader: Element;
   readonly queue: Element;
   state = "new";
   latency: (ViewerLatency & { at: number }) | undefined;
@@ -86,7 +79,6 @@ class GstViewer {
     this.kind = kind;
     this.branch = branch;
     this.webrtc = branch.webrtcBin(BRANCH_WEBRTC);
-    this.payloader = branch.element(BRANCH_PAYLOADER);
     this.queue = branch.element(BRANCH_QUEUE);
   }
 
