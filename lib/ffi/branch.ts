@@ -21,18 +21,8 @@ export class Branch {
   /** The bin's name, unique in the process: bus messages from inside it have it in their path. */
   readonly name = `branch${branches++}`;
 
-  #linked = false;
-
-  /**
-   * Parses `description` (its unlinked sink pad becomes the bin's), adds it to `pipeline` and starts
-   * it; links `tee` to it now, or with `{ link: false }` when `link()` is called.
-   */
-  constructor(
-    pipeline: Deno.PointerObject,
-    tee: string,
-    description: string,
-    options: { link?: boolean } = {},
-  ) {
+  /** Parses `description` (its unlinked sink pad becomes the bin's), adds it to `pipeline`, links `tee` to it. */
+  constructor(pipeline: Deno.PointerObject, tee: string, description: string) {
     const { gst } = gstreamer();
     const error = outPointer();
     const bin = checked(
@@ -51,8 +41,7 @@ export class Branch {
       gst.gst_object_unref(this.#tee);
       throw new Error(`Cannot add branch to the pipeline`);
     }
-    const failed = !gst.gst_element_sync_state_with_parent(bin) ||
-      (options.link !== false && !this.#link(bin));
+    const failed = !gst.gst_element_sync_state_with_parent(bin) || !gst.gst_element_link(this.#tee, bin);
     if (failed) {
       gst.gst_element_set_state(bin, STATE_NULL);
       gst.gst_bin_remove(pipeline, bin);
@@ -61,17 +50,6 @@ export class Branch {
       this.#handle = null;
       throw new Error(`Cannot start branch "${description}"`);
     }
-  }
-
-  #link(bin: Deno.PointerObject): boolean {
-    this.#linked = gstreamer().gst.gst_element_link(this.#tee, bin);
-    return this.#linked;
-  }
-
-  /** Links the tee to the branch (once; it is already playing, so buffers flow at once). */
-  link(): void {
-    if (this.#linked) return;
-    if (!this.#link(this.#live())) throw new Error(`Cannot link branch "${this.name}" to its tee`);
   }
 
   #live(): Deno.PointerObject {

@@ -92,8 +92,8 @@ export class Pipeline {
    * Adds a branch built from `description` behind the tee `tee` while the pipeline runs. The caller
    * closes it (`Branch.close()`); the pipeline's own close() stops it with everything else.
    */
-  addBranch(tee: string, description: string, options: { link?: boolean } = {}): Branch {
-    const branch = new Branch(this.#live(), tee, description, options);
+  addBranch(tee: string, description: string): Branch {
+    const branch = new Branch(this.#live(), tee, description);
     this.#branches.add(branch);
     return branch;
   }
