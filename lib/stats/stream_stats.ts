@@ -39,15 +39,7 @@ export class StreamStats {
     this.#windowStart = now();
   }
 
-  packet(bytes: number, lost: number): void {
-    this.bytes += bytes;
-    this.packets++;
-    this.#windowBytes += bytes;
-    this.#windowPackets++;
-    this.#windowLost += lost;
-  }
-
-  /** Many packets at once (an engine that counts them natively): `packets` arrived, `lost` did not. */
+  /** Packets received since the last call: `packets` arrived with `bytes` in all, `lost` did not. */
   traffic(bytes: number, packets: number, lost: number): void {
     this.bytes += bytes;
     this.packets += packets;

@@ -5,8 +5,8 @@ Deno.test("StreamStats reports fps, bitrate and loss per window", () => {
   let now = 0;
   const stats = new StreamStats(() => now);
   for (let i = 0; i < 30; i++) stats.frame(1280, 720);
-  for (let i = 0; i < 99; i++) stats.packet(1250, 0);
-  stats.packet(1250, 1);
+  for (let i = 0; i < 99; i++) stats.traffic(1250, 1, 0);
+  stats.traffic(1250, 1, 1);
   now = 1000;
   const snap = stats.snapshot();
   assertEquals([snap.fps, snap.mbps, snap.lost, snap.width, snap.height, snap.frames], [
