@@ -31,7 +31,6 @@ const SDP_TYPE: Record<SdpType, number> = { offer: 1, answer: 3 }; // GstWebRTCS
 const DIRECTION = { sendonly: 2, recvonly: 3, sendrecv: 4 } as const; // GstWebRTCRTPTransceiverDirection
 const DESCRIPTION_TYPE = 0; // GstWebRTCSessionDescription.type (i32)
 const DESCRIPTION_SDP = 8; // GstWebRTCSessionDescription.sdp (GstSDPMessage *)
-const GVALUE_DATA = 8; // the first data word of a GValue: a boxed value's pointer
 const GATHER_POLL_MS = 10;
 
 /** An SDP description, as text. */
@@ -186,7 +185,7 @@ export class WebRtcBin {
       (promise) => emitSignal(handle, `create-${type}`, [null, promise]),
       (reply) => {
         const value = reply === null ? null : gstreamer().gst.gst_structure_get_value(reply, cString(type));
-        const description = value === null ? null : new Deno.UnsafePointerView(value).getPointer(GVALUE_DATA);
+        const description = value === null ? null : gstreamer().gobject.g_value_get_boxed(value);
         if (description === null) throw new GstError(`webrtcbin made no ${type}`);
         return readDescription(description);
       },
