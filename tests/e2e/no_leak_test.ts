@@ -22,7 +22,7 @@ function traced(ns: string[], log: string): string[] {
   return [...ns, "strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg,sendmmsg", "-o", log];
 }
 
-async function watch(serverArgs: string[]) {
+async function watch(serverArgs: string[], clientArgs: string[] = []) {
   await using ns = await loopbackNamespace();
   const dir = await Deno.makeTempDir();
   const serverLog = `${dir}/server.strace`;
@@ -36,7 +36,7 @@ async function watch(serverArgs: string[]) {
   try {
     const discovery = String(server.discoveryPort);
     const client = await runClient(
-      ["--auto", "--headless", "--frames", "60", "--discovery-port", discovery],
+      ["--auto", "--headless", "--frames", "60", "--discovery-port", discovery, ...clientArgs],
       {
         wrap: traced(ns.wrap, clientLog),
       },
@@ -51,13 +51,17 @@ async function watch(serverArgs: string[]) {
   return { server: destinations(logs.server), client: destinations(logs.client) };
 }
 
-Deno.test("rov-server and rov-client with default options contact only loopback", async () => {
-  const seen = await watch([]);
-  assert(seen.server.includes("127.255.255.255"), `beacons went to loopback broadcast: ${seen.server}`);
-  assert(seen.client.includes("127.0.0.1"), `the client connected: ${seen.client}`);
-  assertEquals(seen.server.filter((a) => !isLoopback(a)), [], "server contacted only loopback");
-  assertEquals(seen.client.filter((a) => !isLoopback(a)), [], "client contacted only loopback");
-});
+for (const engine of [undefined, "werift"] as const) {
+  const options = engine ? ` on the ${engine} engine` : "";
+  Deno.test(`rov-server and rov-client with default options${options} contact only loopback`, async () => {
+    const engines = engine ? ["--webrtc-engine", engine] : [];
+    const seen = await watch(engines, engines);
+    assert(seen.server.includes("127.255.255.255"), `beacons went to loopback broadcast: ${seen.server}`);
+    assert(seen.client.includes("127.0.0.1"), `the client connected: ${seen.client}`);
+    assertEquals(seen.server.filter((a) => !isLoopback(a)), [], "server contacted only loopback");
+    assertEquals(seen.client.filter((a) => !isLoopback(a)), [], "client contacted only loopback");
+  });
+}
 
 Deno.test("the loopback check catches a STUN lookup when --stun is given", async () => {
   const seen = await watch(["--stun"]);

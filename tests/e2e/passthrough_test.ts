@@ -57,6 +57,37 @@ Deno.test("passthrough over WebRTC: frames decode, the file loops, and no encode
   }
 });
 
+Deno.test("passthrough over the gstreamer engine: frames decode with no encoder; a looping file is refused", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await makeVideo(`${dir}/dive.mp4`, 4);
+    const file = ["--source", "file", "--file", `${dir}/dive.mp4`, "--file-passthrough"];
+    const server = await startServer([...file, "--no-loop", "--webrtc-engine", "gstreamer"]);
+    try {
+      assertMatch(server.stderr.text, /passthrough \(no encoder\).*WebRTC on the gstreamer engine/);
+      const client = await runClient(viewerArgs(server, "--webrtc-engine", "gstreamer", "--frames", "45"));
+      assertEquals(client.code, 0, client.stderr);
+      const last = lastStatus(client.stdout);
+      assert(last.frames >= 45, client.stdout);
+      assertEquals(last.size, "640x360");
+    } finally {
+      assertEquals(await server.stop(), 0, server.stderr.text);
+    }
+    const looping = start(SERVER, [
+      ...file,
+      ...["--webrtc-engine", "gstreamer", "--host", "127.0.0.1", "--signal-port", "0", "--no-discovery"],
+    ]);
+    assertEquals((await looping.child.status).code, 2);
+    await Promise.all([looping.stdout.done, looping.stderr.done]);
+    assertMatch(
+      looping.stderr.text,
+      /^rov-server: Cannot loop a file on the gstreamer WebRTC engine yet: add --no-loop/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("passthrough over RTP from an MPEG-TS file", async () => {
   const dir = await Deno.makeTempDir();
   try {
