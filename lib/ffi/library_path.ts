@@ -104,8 +104,8 @@ export function installHint(os: HostOs): string {
     case "linux":
       return "install it with: sudo apt-get install gstreamer1.0-tools gstreamer1.0-plugins-base " +
         "gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav " +
-        "gstreamer1.0-x (Fedora: sudo dnf install gstreamer1-plugins-base gstreamer1-plugins-good " +
-        "gstreamer1-plugins-bad-free gstreamer1-plugins-ugly-free gstreamer1-libav)";
+        "gstreamer1.0-x gstreamer1.0-nice (Fedora: sudo dnf install gstreamer1-plugins-base " +
+        "gstreamer1-plugins-good gstreamer1-plugins-bad-free gstreamer1-plugins-ugly-free gstreamer1-libav)";
     case "darwin":
       return "install the GStreamer runtime framework package (gstreamer-1.0-<version>-universal.pkg) " +
         "from gstreamer.freedesktop.org, or: brew install gstreamer";
