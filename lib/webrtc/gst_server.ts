@@ -34,6 +34,7 @@ export interface GstServerOptions {
 
 const WATCH_MS = 500;
 const CONNECTING_POLL_MS = 10;
+/** Statistics are read once a second: a vanished viewer is noticed within SILENT_MS + 2 polls (10 s). */
 const STATS_MS = 2000;
 /** A viewer whose connection is not up this long after its answer has gone (or never could connect). */
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -72,6 +73,7 @@ class GstViewer {
   #disconnectedSince: number | undefined;
   #answeredAt = 0;
   #reported = false;
+  #connectedAt = 0;
   #lastReport = { key: "", at: 0, sent: 0 };
   #closing: Promise<void> | undefined;
 
@@ -105,6 +107,7 @@ class GstViewer {
       if (state === "connected" && this.state !== "connected") {
         this.queue.set("max-size-time", VIEWER_QUEUE_NS);
         this.queue.set("max-size-buffers", 0);
+        this.#connectedAt = performance.now();
         onConnected();
       }
       this.state = state;
@@ -131,8 +134,8 @@ class GstViewer {
   }
 
   /**
-   * Reads the viewer's figures; a viewer that sent RTCP BYE, or whose receiver reports stopped long
-   * enough for RTP to time its source out (5 report intervals, RFC 3550), has gone.
+   * Reads the viewer's figures. A viewer has gone when it sent RTCP BYE, when its receiver report
+   * stopped changing while we sent, when its reports stopped altogether, or when it never sent one.
    */
   #read(stats: PlainObject, gone: (reason: string) => void): void {
     for (const entry of statsOfType(stats, "outbound-rtp")) {
@@ -162,6 +165,11 @@ class GstViewer {
     }
     if (reports.length > 0) this.#reported = true;
     else if (this.#reported) gone("stopped sending receiver reports");
+    // A receiver's first report comes within ~3.1 s of its start (RFC 3550 6.2: half the 5 s minimum,
+    // randomised): none while we sent for SILENT_MS after connecting means it never stayed.
+    else if (performance.now() - this.#connectedAt > SILENT_MS && this.figures.packetsSent > 0) {
+      gone(`no receiver report in the ${SILENT_MS / 1000} s since connecting`);
+    }
   }
 
   close(sender: BranchHost): Promise<void> {
