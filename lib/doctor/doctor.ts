@@ -16,7 +16,7 @@ import {
   type Registry,
 } from "../media/codec_choice.ts";
 import { gstRegistry } from "../media/codec_probe.ts";
-import { displaySinks } from "../media/receiver.ts";
+import { displaySinks, RECEIVE_BUFFER_BYTES } from "../media/receiver.ts";
 import type { ServerOptions } from "../cli/server_options.ts";
 import type { ClientOptions } from "../cli/client_options.ts";
 
@@ -122,10 +122,34 @@ export async function serverReport(
   return { lines: out, ok };
 }
 
+/**
+ * The line on the socket receive buffer a viewer can get: Linux caps SO_RCVBUF at
+ * net.core.rmem_max (often 208 KiB), which loses packets of high-bitrate streams in keyframe bursts.
+ */
+export function receiveBufferLine(rmemMax: number | undefined): string {
+  if (rmemMax === undefined) return "  receive buffer: system default";
+  if (rmemMax >= RECEIVE_BUFFER_BYTES) return `  receive buffer: up to ${rmemMax} bytes (enough)`;
+  return `  receive buffer: capped at ${rmemMax} bytes (net.core.rmem_max); streams above ~20 Mbit/s may ` +
+    `lose packets in keyframe bursts: sudo sysctl -w net.core.rmem_max=${RECEIVE_BUFFER_BYTES}`;
+}
+
+/** net.core.rmem_max on Linux; undefined elsewhere or when unreadable. */
+function readRmemMax(): number | undefined {
+  if (hostOs() !== "linux") return undefined;
+  try {
+    const value = Number(Deno.readTextFileSync("/proc/sys/net/core/rmem_max").trim());
+    return Number.isFinite(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The client's report for `options`, from `registry`. */
 export async function clientReport(
   options: Pick<ClientOptions, "transport" | "decoder" | "headless" | "sink"> & {
     webrtcEngine?: EngineChoice;
+    /** net.core.rmem_max, where the system has one. */
+    rmemMax?: number;
   },
   registry: Registry,
 ): Promise<DoctorReport> {
@@ -145,6 +169,7 @@ export async function clientReport(
     sinkOk = sink !== undefined && registry.has(sink);
     out.push(`  window: ${sinkOk ? sink : `none — install ${packageFor("ximagesink", hostOs())}`}`);
   }
+  out.push("Network:", receiveBufferLine(options.rmemMax));
   const ok = missing.length === 0 && decoder.ok && sinkOk;
   out.push(verdict(ok, missing, "see above"));
   return { lines: out, ok };
@@ -174,5 +199,5 @@ export function serverDoctor(options: ServerOptions): Promise<number> {
 }
 
 export function clientDoctor(options: ClientOptions): Promise<number> {
-  return run((registry) => clientReport(options, registry));
+  return run((registry) => clientReport({ ...options, rmemMax: readRmemMax() }, registry));
 }

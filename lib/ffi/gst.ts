@@ -3,6 +3,7 @@
  * out-parameters, and the one place where a GError or a NULL return becomes an exception.
  */
 import {
+  GIO_SYMBOLS,
   GLIB_SYMBOLS,
   GOBJECT_SYMBOLS,
   GSTAPP_SYMBOLS,
@@ -10,6 +11,7 @@ import {
   GSTSDP_SYMBOLS,
   GSTVIDEO_SYMBOLS,
   GSTWEBRTC_SYMBOLS,
+  NICE_SYMBOLS,
 } from "./symbols.ts";
 import {
   type Environment,
@@ -125,6 +127,31 @@ export function gstWebRtc(): WebRtcLibs {
     webrtc: openLibrary("gstwebrtc", GSTWEBRTC_SYMBOLS, where).library.symbols,
   };
   return webrtcLibs;
+}
+
+/** libnice and GIO, for the sockets under webrtcbin's ICE agent. */
+type SocketLibs = {
+  nice: Deno.DynamicLibrary<typeof NICE_SYMBOLS>["symbols"];
+  gio: Deno.DynamicLibrary<typeof GIO_SYMBOLS>["symbols"];
+};
+let socketLibs: SocketLibs | null | undefined;
+
+/**
+ * libnice and GIO, or null where either cannot be loaded (they only tune sockets: nothing depends
+ * on them).
+ */
+export function niceSockets(): SocketLibs | null {
+  if (socketLibs !== undefined) return socketLibs;
+  const where = { os: hostOs(), env: Deno.env.toObject() };
+  try {
+    socketLibs = {
+      nice: openLibrary("nice", NICE_SYMBOLS, where).library.symbols,
+      gio: openLibrary("gio", GIO_SYMBOLS, where).library.symbols,
+    };
+  } catch {
+    socketLibs = null;
+  }
+  return socketLibs;
 }
 
 /** The GStreamer version string and the library path it was loaded from. */

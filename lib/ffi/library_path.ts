@@ -12,6 +12,8 @@ export const GST_LIBRARIES = [
   "gobject",
   "gstsdp",
   "gstwebrtc",
+  "gio",
+  "nice",
 ] as const;
 export type GstLibrary = typeof GST_LIBRARIES[number];
 
@@ -28,6 +30,8 @@ const LINUX_NAMES: Record<GstLibrary, string> = {
   gobject: "libgobject-2.0.so.0",
   gstsdp: "libgstsdp-1.0.so.0",
   gstwebrtc: "libgstwebrtc-1.0.so.0",
+  gio: "libgio-2.0.so.0",
+  nice: "libnice.so.10",
 };
 const DARWIN_NAMES: Record<GstLibrary, string> = {
   gstreamer: "libgstreamer-1.0.0.dylib",
@@ -37,6 +41,8 @@ const DARWIN_NAMES: Record<GstLibrary, string> = {
   gobject: "libgobject-2.0.0.dylib",
   gstsdp: "libgstsdp-1.0.0.dylib",
   gstwebrtc: "libgstwebrtc-1.0.0.dylib",
+  gio: "libgio-2.0.0.dylib",
+  nice: "libnice.10.dylib",
 };
 const WINDOWS_NAMES: Record<GstLibrary, string> = {
   gstreamer: "gstreamer-1.0-0.dll",
@@ -46,6 +52,8 @@ const WINDOWS_NAMES: Record<GstLibrary, string> = {
   gobject: "gobject-2.0-0.dll",
   gstsdp: "gstsdp-1.0-0.dll",
   gstwebrtc: "gstwebrtc-1.0-0.dll",
+  gio: "gio-2.0-0.dll",
+  nice: "nice-10.dll",
 };
 
 /** The default install folder of the official MSVC x86_64 runtime installer. */
@@ -113,6 +121,12 @@ export function installHint(os: HostOs): string {
       return "install the GStreamer MSVC x86_64 runtime (gstreamer-1.0-msvc-x86_64-<version>.msi, " +
         "complete install) from gstreamer.freedesktop.org, or set GSTREAMER_1_0_ROOT_MSVC_X86_64";
   }
+}
+
+/** `SOL_SOCKET` and `SO_RCVBUF` on `os`, for `g_socket_set_option`. */
+export function receiveBufferOption(os: HostOs): { level: number; name: number } {
+  // Linux numbers them 1 and 8; BSD sockets (macOS) and Winsock 0xffff and 0x1002.
+  return os === "linux" ? { level: 1, name: 8 } : { level: 0xffff, name: 0x1002 };
 }
 
 /** The OS Deno runs on, in the terms of this module. */

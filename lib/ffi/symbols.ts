@@ -732,3 +732,39 @@ export const GSTWEBRTC_SYMBOLS = {
     result: "void",
   },
 } as const satisfies Deno.ForeignLibraryInterface;
+
+/** GIO's sockets (libgio): only to size the receive buffer of libnice's socket. */
+export const GIO_SYMBOLS = {
+  g_socket_set_option: {
+    parameters: [
+      "pointer", // GSocket *socket
+      "i32", // gint level
+      "i32", // gint optname
+      "i32", // gint value
+      "buffer", // GError **error
+    ],
+    result: "i32", // gboolean
+  },
+  g_socket_get_option: {
+    parameters: [
+      "pointer", // GSocket *socket
+      "i32", // gint level
+      "i32", // gint optname
+      "buffer", // gint *value (out)
+      "buffer", // GError **error
+    ],
+    result: "i32", // gboolean
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** libnice, the ICE library webrtcbin uses: only to reach the socket of the selected pair. */
+export const NICE_SYMBOLS = {
+  nice_agent_get_selected_socket: {
+    parameters: [
+      "pointer", // NiceAgent *agent
+      "u32", // guint stream_id
+      "u32", // guint component_id
+    ],
+    result: "pointer", // GSocket * (transfer full, nullable)
+  },
+} as const satisfies Deno.ForeignLibraryInterface;

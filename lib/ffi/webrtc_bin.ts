@@ -9,8 +9,10 @@ import {
   GstError,
   gstreamer,
   gstWebRtc,
+  niceSockets,
   outPointer,
   pointerOf,
+  takeError,
   takeString,
 } from "./gst.ts";
 import {
@@ -25,6 +27,7 @@ import {
   withProperty,
 } from "./gobject.ts";
 import { withPromise } from "./gst_promise.ts";
+import { hostOs, receiveBufferOption } from "./library_path.ts";
 
 export type SdpType = "offer" | "answer";
 const SDP_TYPE: Record<SdpType, number> = { offer: 1, answer: 3 }; // GstWebRTCSDPType
@@ -216,6 +219,47 @@ export class WebRtcBin {
   /** "new", "checking", "connected", "completed", "failed", "disconnected" or "closed". */
   get iceConnectionState(): string {
     return String(getProperty(this.#live(), "ice-connection-state"));
+  }
+
+  /**
+   * Asks for a receive buffer of `bytes` on the sockets of ICE's selected pairs (the system's
+   * default, 208 KiB on Linux, overflows in a keyframe burst at tens of Mbit/s while this process is
+   * descheduled). Returns the size the system granted (Linux reports twice the bytes it accounts;
+   * it caps at net.core.rmem_max), or undefined before a pair is selected or without libnice.
+   */
+  setReceiveBuffer(bytes: number): number | undefined {
+    const libs = niceSockets();
+    if (libs === null) return undefined;
+    const ice = getObjectProperty(this.#live(), "ice-agent");
+    if (ice === null) return undefined;
+    const agent = hasProperty(ice, "agent") ? getObjectProperty(ice, "agent") : null;
+    unrefObject(ice);
+    if (agent === null) return undefined;
+    const option = receiveBufferOption(hostOs());
+    let granted: number | undefined;
+    try {
+      // webrtcbin numbers libnice streams from 1, one per transport (one with max-bundle); with
+      // rtcp-mux, component 1 carries RTP and RTCP.
+      for (let stream = 1; stream <= 4; stream++) {
+        const socket = libs.nice.nice_agent_get_selected_socket(agent, stream, 1);
+        if (socket === null) continue;
+        try {
+          const error = outPointer();
+          libs.gio.g_socket_set_option(socket, option.level, option.name, bytes, error);
+          if (takeError(error) !== undefined) continue;
+          const value = new Int32Array(1);
+          if (libs.gio.g_socket_get_option(socket, option.level, option.name, value, error)) {
+            granted = Math.max(granted ?? 0, value[0]);
+          }
+          takeError(error);
+        } finally {
+          unrefObject(socket);
+        }
+      }
+    } finally {
+      unrefObject(agent);
+    }
+    return granted;
   }
 
   /** "new", "gathering" or "complete". */

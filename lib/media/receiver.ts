@@ -75,6 +75,9 @@ function inputElement(input: Exclude<RtpInput, { kind: "webrtc" }>, caps: string
   return `udpsrc name=${RECEIVER_APPSRC} ${udpSource(input, input.port)} caps="${caps}"`;
 }
 
+/** The socket receive buffer a viewer asks for, on either transport: rides out a keyframe burst. */
+export const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 function udpSource(input: Extract<RtpInput, { kind: "udp" }>, port: number): string {
   const group = isMulticast(input.address)
     ? `address=${input.address} auto-multicast=true${
@@ -82,7 +85,7 @@ function udpSource(input: Extract<RtpInput, { kind: "udp" }>, port: number): str
     }`
     : `address=${input.address}`;
   // A 4 MB socket buffer rides out bursts (a keyframe at hundreds of Mbit/s) without kernel drops.
-  return `${group} port=${port} buffer-size=4194304`;
+  return `${group} port=${port} buffer-size=${RECEIVE_BUFFER_BYTES}`;
 }
 
 /** The server's RTCP sender reports, read beside the RTP: they give each frame's capture time. */

@@ -9,6 +9,7 @@ import type { PlainObject } from "../ffi/gobject.ts";
 import type { SessionDescription } from "../signalling/session_description.ts";
 import { RtpControl } from "../signalling/rtp_control.ts";
 import { log } from "../log.ts";
+import { RECEIVE_BUFFER_BYTES } from "../media/receiver.ts";
 import { hasCandidates } from "./gathered.ts";
 import { type IceOptions, pairableCandidates } from "./ice_policy.ts";
 import { applyIce, gatherTimeoutMs, statsOfType } from "./gst_peer.ts";
@@ -19,7 +20,9 @@ const OFFERED = [
   { payloadType: 96, profileLevelId: "42e034" },
   { payloadType: 97, profileLevelId: "640034" },
 ];
+/** Figures are read once a second; the state every 10 ms until connected, to size the socket at once. */
 const WATCH_MS = 1000;
+const CONNECTING_WATCH_MS = 10;
 
 export interface GstReceiverOptions {
   ice: IceOptions;
@@ -43,6 +46,7 @@ export class GstReceiverSession implements WebRtcViewing {
   #total: Traffic = { bytes: 0, packets: 0, lost: 0 };
   #reported: Traffic = { bytes: 0, packets: 0, lost: 0 };
   #capturesTrusted = false;
+  #receiveBuffer: number | undefined;
   #closed = false;
 
   private constructor(webrtc: WebRtcBin, requestKeyFrame: () => void) {
@@ -88,16 +92,28 @@ export class GstReceiverSession implements WebRtcViewing {
       await session.close();
       throw error;
     }
-    session.#timer = setInterval(() => session.#watch(options.onState), WATCH_MS);
+    session.#watchEvery(CONNECTING_WATCH_MS, options.onState);
     return session;
+  }
+
+  #watchEvery(ms: number, onState?: (state: string) => void): void {
+    clearInterval(this.#timer);
+    this.#timer = setInterval(() => this.#watch(onState), ms);
   }
 
   #watch(onState?: (state: string) => void): void {
     if (this.#closed) return;
+    if (this.#receiveBuffer === undefined) {
+      this.#receiveBuffer = this.#webrtc.setReceiveBuffer(RECEIVE_BUFFER_BYTES);
+      if (this.#receiveBuffer !== undefined) {
+        log.debug(`Receive buffer of the ICE socket: ${this.#receiveBuffer} bytes`);
+      }
+    }
     const state = this.#webrtc.connectionState;
     if (state !== this.#state) {
       this.#state = state;
       onState?.(state);
+      if (state === "connected") this.#watchEvery(WATCH_MS, onState);
     }
     if (state !== "connected") return;
     this.#webrtc.stats().then((stats) => this.#read(stats), (error) => log.debug(`WebRTC stats: ${error}`));

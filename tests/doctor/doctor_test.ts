@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { clientReport, serverElements, serverReport } from "../../lib/doctor/doctor.ts";
+import { clientReport, receiveBufferLine, serverElements, serverReport } from "../../lib/doctor/doctor.ts";
 import type { Registry } from "../../lib/media/codec_choice.ts";
 import { SERVER, start } from "../support/processes.ts";
 
@@ -86,6 +86,12 @@ Deno.test("clientReport checks the decoder and the window sink", async () => {
   assert(!bad.ok);
   assertMatch(bad.lines.join("\n"), /window: none — install gstreamer1.0-x/);
   assertMatch(bad.lines.at(-1)!, /install udpsrc \(gstreamer1.0-plugins-good\)/);
+});
+
+Deno.test("receiveBufferLine names the sysctl only when net.core.rmem_max is below 4 MiB", () => {
+  assertMatch(receiveBufferLine(212992), /capped at 212992 bytes .*sysctl -w net.core.rmem_max=4194304/);
+  assertMatch(receiveBufferLine(4194304), /up to 4194304 bytes \(enough\)/);
+  assertMatch(receiveBufferLine(undefined), /system default/);
 });
 
 Deno.test("rov-server doctor runs here: exit 0 for the defaults, 1 for NVENC", async () => {

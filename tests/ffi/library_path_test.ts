@@ -3,6 +3,7 @@ import {
   installHint,
   libraryCandidates,
   librarySearch,
+  receiveBufferOption,
   WINDOWS_DEFAULT_ROOT,
 } from "../../lib/ffi/library_path.ts";
 
@@ -56,4 +57,10 @@ Deno.test("installHint names the installer of each OS", () => {
   assert(installHint("linux").includes("gstreamer1.0-libav"));
   assert(installHint("darwin").includes(".pkg"));
   assert(installHint("windows").includes("msvc-x86_64"));
+});
+
+Deno.test("receiveBufferOption gives SOL_SOCKET and SO_RCVBUF of each OS", () => {
+  assertEquals(receiveBufferOption("linux"), { level: 1, name: 8 });
+  assertEquals(receiveBufferOption("darwin"), { level: 0xffff, name: 0x1002 });
+  assertEquals(receiveBufferOption("windows"), { level: 0xffff, name: 0x1002 });
 });

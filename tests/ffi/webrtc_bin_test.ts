@@ -90,6 +90,24 @@ Deno.test("WebRtcBin stats read back as plain data with packet counts", async ()
   }
 });
 
+Deno.test("WebRtcBin.setReceiveBuffer enlarges the selected pair's socket once connected", async () => {
+  const sender = new Pipeline(SENDER);
+  const client = receiver();
+  try {
+    sender.play();
+    const { viewer } = await connect(sender, client);
+    await frames(client, 3);
+    const max = Number(Deno.readTextFileSync("/proc/sys/net/core/rmem_max").trim());
+    const granted = viewer.setReceiveBuffer(1024 * 1024);
+    assert(granted !== undefined, "a selected socket");
+    // Linux grants twice what it is asked for, up to twice net.core.rmem_max.
+    assertEquals(granted, 2 * Math.min(1024 * 1024, max));
+  } finally {
+    await client.close();
+    await sender.close();
+  }
+});
+
 Deno.test("Pipeline.addBranch adds a second viewer while the first plays, and removing it leaves the first", async () => {
   const sender = new Pipeline(SENDER);
   const first = receiver();
