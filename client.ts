@@ -15,14 +15,16 @@ import { ReceiverPipeline } from "./lib/media/receiver_pipeline.ts";
 import { MediaError } from "./lib/media/media_error.ts";
 import type { WebRtcViewing } from "./lib/webrtc/engine.ts";
 import { decideEngine } from "./lib/webrtc/engine_probe.ts";
-import { connectViewer } from "./lib/webrtc/connect_viewer.ts";
+import { connectViewer, type ViewerConnection } from "./lib/webrtc/connect_viewer.ts";
+import { ViewerLink } from "./lib/webrtc/viewer_link.ts";
+import { SignallingError } from "./lib/signalling/session_description.ts";
 import { dtlsCertificateSettled, prepareDtlsCertificate } from "./lib/ffi/webrtc_bin.ts";
-import { offerUrl } from "./lib/signalling/offer_client.ts";
-import { findServer } from "./lib/discovery/browser.ts";
+import { offerUrl, serverStamps } from "./lib/signalling/offer_client.ts";
+import { findServer, NotFoundError } from "./lib/discovery/browser.ts";
 import { broadcastTargets } from "./lib/discovery/broadcast.ts";
 import { formatStatus, StreamStats } from "./lib/stats/stream_stats.ts";
 import { log, setLogLevel } from "./lib/log.ts";
-import { readStamp, STAMP_HEIGHT, unwrapStamp } from "./lib/stats/pixel_stamp.ts";
+import { STAMP_HEIGHT, stampLatency } from "./lib/stats/pixel_stamp.ts";
 import { JsonLines } from "./lib/stats/json_lines.ts";
 import { wallClockMs } from "./lib/wall_clock.ts";
 import { CliError } from "./lib/cli/cli_error.ts";
@@ -44,12 +46,17 @@ function ipv4Interfaces() {
  * Where the video comes from: a server's WebRTC offer URL, or a plain RTP stream and, when the
  * server's HTTP address is known, its origin for the clock exchange and keyframe requests.
  */
-type StreamSource = { kind: "webrtc"; offerUrl: string } | { kind: "rtp"; input: RtpInput; control?: string };
+type StreamSource =
+  | { kind: "webrtc"; offerUrl: string }
+  | { kind: "rtp"; input: RtpInput; control?: string; stamps: boolean };
 
 /** With --auto, discovery decides (the beacon names the transport); else the options do. */
 async function locateStream(options: ClientOptions, signal: AbortSignal): Promise<StreamSource> {
   if (!options.auto) {
     if (options.transport === "rtp") {
+      const control = options.host === undefined
+        ? undefined
+        : new URL(offerUrl(options.host, options.signalPort)).origin;
       return {
         kind: "rtp",
         input: {
@@ -58,9 +65,8 @@ async function locateStream(options: ClientOptions, signal: AbortSignal): Promis
           port: options.rtpPort,
           multicastInterface: options.rtpInterface,
         },
-        control: options.host === undefined
-          ? undefined
-          : new URL(offerUrl(options.host, options.signalPort)).origin,
+        control,
+        stamps: control !== undefined && await serverStamps(control, { signal }),
       };
     }
     return { kind: "webrtc", offerUrl: offerUrl(options.host!, options.signalPort) };
@@ -88,6 +94,7 @@ async function locateStream(options: ClientOptions, signal: AbortSignal): Promis
     kind: "rtp",
     input: { kind: "udp", address, port: b.rtp.port, multicastInterface: options.rtpInterface },
     control: new URL(b.urls.status).origin,
+    stamps: b.stamps === true,
   };
 }
 
@@ -138,16 +145,19 @@ async function main(args: string[]): Promise<number> {
   const done = Promise.withResolvers<number>();
   void signal.promise.then(() => done.resolve(0));
   const stats = new StreamStats();
-  let viewing: WebRtcViewing | undefined;
+  let link: ViewerLink<ViewerConnection> | undefined;
   let control: RtpControl | undefined;
   let receiver: ReceiverPipeline | undefined;
+  let stampsTrusted = false;
   let lastFrame = 0;
   const records = options.statsJson ? await JsonLines.create(options.statsJson) : undefined;
   const status = setInterval(() => {
+    const viewing = link?.session?.viewing;
     const traffic = viewing?.traffic();
     if (traffic) stats.traffic(traffic.bytes, traffic.packets, traffic.lost);
     const snap = stats.snapshot();
-    console.log(formatStatus(snap, [decoder.element]));
+    const state = link?.state === "reconnecting" || link?.state === "stalled" ? [link.state] : [];
+    console.log(formatStatus(snap, [decoder.element, ...state]));
     const measured = snap.latencyP50 !== undefined
       ? [snap.latencyP50, snap.latencyP95!]
       : snap.builtInP50 !== undefined
@@ -157,14 +167,16 @@ async function main(args: string[]): Promise<number> {
       viewing?.reportLatency(measured[0], measured[1]);
       control?.reportLatency(measured[0], measured[1]);
     }
-    const lastMedia = Math.max(viewing?.lastMediaAt ?? 0, lastFrame);
-    if (lastMedia > 0 && performance.now() - lastMedia > SILENCE_MS) {
+    // Plain RTP has no session to watch: the stream just resumes; scripts (--no-reconnect) exit.
+    if (
+      !options.reconnect && link === undefined && lastFrame > 0 && performance.now() - lastFrame > SILENCE_MS
+    ) {
       done.reject(new Error(`rov-server stopped sending video (nothing for ${SILENCE_MS / 1000} s)`));
     }
   }, 1000);
   try {
     const source = await Promise.race([
-      locateStream(options, stop.signal),
+      locateFirst(options, stop.signal),
       done.promise.then(() => undefined),
     ]);
     if (source !== undefined) {
@@ -174,6 +186,7 @@ async function main(args: string[]): Promise<number> {
         // Start at a keyframe made now instead of waiting up to a GOP for the next one.
         control.requestKeyFrame();
       }
+      if (source.kind === "rtp") stampsTrusted = source.stamps;
       receiver = new ReceiverPipeline(
         {
           input: source.kind === "rtp"
@@ -192,13 +205,14 @@ async function main(args: string[]): Promise<number> {
             stats.frame(frame.width, frame.height);
             lastFrame = performance.now();
             const now = wallClockMs();
+            const viewing = link?.session?.viewing;
             const builtInMs = viewing?.builtInLatency(frame, now) ??
               control?.captureLatency(frame.ntpTime, now);
             if (builtInMs !== undefined) stats.builtIn(builtInMs);
-            const stamp = frame.data && frame.width
-              ? readStamp(frame.data, (frame.width + 3) & ~3)
+            // Pixel stamps are read only from a server that says it sends them.
+            const latencyMs = stampsTrusted && frame.data && frame.width
+              ? stampLatency(frame.data, (frame.width + 3) & ~3, now)
               : undefined;
-            const latencyMs = stamp === undefined ? undefined : now - unwrapStamp(stamp, now);
             if (latencyMs !== undefined) stats.latency(latencyMs);
             records?.write({
               frame: stats.frames,
@@ -222,20 +236,39 @@ async function main(args: string[]): Promise<number> {
           onKey: (key) => {
             if (QUIT_KEYS.has(key)) done.resolve(0);
           },
-          onDecodeTrouble: () => viewing?.requestKeyFrame() ?? control?.requestKeyFrame(),
+          onDecodeTrouble: () => link?.session?.viewing.requestKeyFrame() ?? control?.requestKeyFrame(),
           onError: (error) => done.reject(error),
         },
       );
       if (source.kind === "webrtc") {
-        viewing = await connectViewer(source.offerUrl, {
-          stun: options.stun,
-          interfaces: ipv4Interfaces(),
-          engine: engine!.engine,
-          receiver,
-          werift,
+        const playing = receiver;
+        let next: StreamSource | undefined = source;
+        link = new ViewerLink<ViewerConnection>({
+          connect: async (attempt) => {
+            // The first session uses what was found; later ones find the server again (--auto).
+            const found = next ?? await locateStream(options, attempt);
+            next = undefined;
+            if (found.kind !== "webrtc") {
+              throw new Error("rov-server now sends plain RTP: restart rov-client");
+            }
+            const connection = await connectViewer(found.offerUrl, {
+              stun: options.stun,
+              interfaces: ipv4Interfaces(),
+              engine: engine!.engine,
+              receiver: playing,
+              werift,
+              signal: attempt,
+            });
+            stampsTrusted = connection.stamps;
+            return connection;
+          },
+          lastPictureAt: () => lastFrame,
+          reconnect: options.reconnect,
+          isFatal: (error) => error instanceof SignallingError && error.status >= 400 && error.status < 500,
+          onState: (state, reason) => log.debug(`Link ${state}${reason ? `: ${reason}` : ""}`),
           signal: stop.signal,
-          onFailure: (error) => done.reject(error),
         });
+        link.run().then(() => done.resolve(0), (error) => done.reject(error));
       }
       if (options.durationS !== undefined) setTimeout(() => done.resolve(0), options.durationS * 1000);
     }
@@ -245,10 +278,24 @@ async function main(args: string[]): Promise<number> {
     clearInterval(status);
     signal.dispose();
     control?.close();
-    await viewing?.close();
+    await link?.session?.close();
     await receiver?.close();
     await records?.close();
     if (stats.frames > 0) console.log(formatStatus(stats.snapshot(), [decoder.element, "done"]));
+  }
+}
+
+/**
+ * The first server: found, or retried each second (saying why) until it is, unless --no-reconnect.
+ */
+async function locateFirst(options: ClientOptions, signal: AbortSignal): Promise<StreamSource> {
+  for (;;) {
+    try {
+      return await locateStream(options, signal);
+    } catch (error) {
+      if (!options.reconnect || signal.aborted || !(error instanceof NotFoundError)) throw error;
+      log.info(`${error.message}: still looking`);
+    }
   }
 }
 

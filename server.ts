@@ -139,6 +139,8 @@ async function main(args: string[]): Promise<number> {
   let native: GstServer | undefined;
   const rtpViewers = new RtpViewers();
   const startedAt = Date.now();
+  // Only rov-server's own pictures carry pixel stamps; a camera's or a file's never do.
+  const stamps = options.source === "stamp" || options.source === "test";
   const ice = { addresses: hostAddresses(options.host, ipv4Interfaces()), stun: options.stun };
   const level = h264Level(options.width || 1920, options.height || 1080, options.fps);
   const sdpFor = (origin: string) =>
@@ -172,13 +174,14 @@ async function main(args: string[]): Promise<number> {
       }
       if (!sender || !webrtc) throw new SignallingError(503, "Stream is not running yet");
       try {
-        return { ...await webrtc.answer(offer, kind), engine: webrtc.engine };
+        return { ...await webrtc.answer(offer, kind), engine: webrtc.engine, stamps };
       } catch (error) {
         if (error instanceof OfferError) throw new SignallingError(400, error.message);
         throw error;
       }
     },
     hangUp: (id: string) => webrtc?.hangUp(id) ?? Promise.resolve(false),
+    hasViewer: (id: string) => webrtc?.viewers().some((v) => v.id === id) ?? false,
     streamSdp: () => sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host),
     requestKeyFrame: () => sender?.requestKeyFrame(),
     // A WebRTC viewer of the gstreamer engine reports over HTTP under its own id; others are RTP viewers.
@@ -193,6 +196,7 @@ async function main(args: string[]): Promise<number> {
         transport: options.transport,
         webrtcEngine: webrtc?.engine ?? null,
         passthrough: options.filePassthrough,
+        stamps,
         encoder: encoder?.element ?? null,
         profile,
         width: options.width,
@@ -273,6 +277,7 @@ async function main(args: string[]): Promise<number> {
       width: options.width,
       height: options.height,
       fps: options.fps,
+      stamps,
     };
     if (output.kind === "udp") {
       beacon.rtp = {

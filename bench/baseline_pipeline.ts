@@ -8,7 +8,7 @@ import { Pipeline } from "../lib/ffi/pipeline.ts";
 import { senderDescription } from "../lib/media/sender.ts";
 import { receiverDescription } from "../lib/media/receiver.ts";
 import { STAMP_APPSRC, StampSource } from "../lib/media/stamp_source.ts";
-import { readStamp, STAMP_HEIGHT, unwrapStamp } from "../lib/stats/pixel_stamp.ts";
+import { STAMP_HEIGHT, stampLatency } from "../lib/stats/pixel_stamp.ts";
 import { freeUdpPort } from "../lib/free_port.ts";
 import { JsonLines } from "../lib/stats/json_lines.ts";
 
@@ -46,11 +46,10 @@ const end = performance.now() + seconds * 1000;
 for await (const frame of frames.pull({ copyBytes: STAMP_HEIGHT * 7680 })) {
   const now = Date.now();
   if (count++ === 0) console.error(`first frame after ${Math.round(performance.now() - t0)} ms`);
-  const stamp = frame.data ? readStamp(frame.data, (width + 3) & ~3) : undefined;
   out.write({
     frame: count,
     at: now,
-    latencyMs: stamp === undefined ? undefined : now - unwrapStamp(stamp, now),
+    latencyMs: frame.data ? stampLatency(frame.data, (width + 3) & ~3, now) : undefined,
   });
   if (performance.now() > end) break;
 }

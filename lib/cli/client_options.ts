@@ -32,6 +32,8 @@ export interface ClientOptions {
   durationS?: number;
   latencyMs: number;
   lowLatency: boolean;
+  /** Keep reconnecting when the server goes away (false: --no-reconnect, exit as scripts expect). */
+  reconnect: boolean;
   sink?: string;
   decoder: DecoderName | "auto";
   /** rtp: receive plain RTP/UDP (from the beacon with --auto, or --rtp-host/--rtp-port). */
@@ -60,7 +62,8 @@ Finding the server
   --signal-port N            the server's signalling port (default 8080)
   --name NAME                with --auto: the server announcing this name
   --discovery-port N         UDP discovery port (default 5003)
-  --discovery-timeout S      give up discovery after S seconds (default 5)
+  --discovery-timeout S      say so when no server answers within S seconds (default 5); with
+                             --no-reconnect, exit then
   --discovery-address LIST   comma-separated addresses queries go to (default: the broadcast
                              address of every IPv4 interface, loopback included)
   --stun                     use Google's public STUN server (off: nothing outside the LAN is contacted)
@@ -69,6 +72,8 @@ Finding the server
 
 Video
   --headless                 no window: decode and report only
+  --no-reconnect             exit when the server goes away or cannot be reached (default: keep the
+                             window, say "reconnecting" and find the server again, retrying each second)
   --frames N                 exit 0 after N decoded frames
   --duration S               exit 0 after S seconds of video
   --webrtc-latency MS        jitter-buffer latency (default 0: frames are decoded the moment they arrive)
@@ -119,6 +124,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
         duration: { type: "string" },
         "webrtc-latency": { type: "string" },
         "no-low-latency": { type: "boolean" },
+        "no-reconnect": { type: "boolean" },
         sink: { type: "string" },
         decoder: { type: "string" },
         transport: { type: "string" },
@@ -181,6 +187,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
     durationS: numberOption("duration", str("duration"), 0.1, 31_536_000),
     latencyMs: intOption("webrtc-latency", str("webrtc-latency"), 0, 10_000) ?? (lowLatency ? 0 : 200),
     lowLatency,
+    reconnect: values["no-reconnect"] !== true,
     sink,
     decoder: choiceOption("decoder", str("decoder"), ["auto", ...DECODER_NAMES] as const) ?? "auto",
     transport,

@@ -25,6 +25,8 @@ export interface Beacon {
   fps: number;
   /** With the RTP transport: where the packets go and how to read them. */
   rtp?: RtpInfo;
+  /** The picture carries pixel stamps (capture times): only then does a viewer read them. */
+  stamps?: boolean;
 }
 
 export interface RtpInfo {
@@ -142,6 +144,12 @@ export function decodeMessage(bytes: Uint8Array): DiscoveryMessage {
     fps: positive(value.fps, "fps"),
   };
   if (value.rtp !== undefined) beacon.rtp = rtpInfo(value.rtp);
+  if (value.stamps !== undefined) {
+    if (typeof value.stamps !== "boolean") {
+      throw new DiscoveryError(`Invalid discovery message: "stamps" must be true or false`);
+    }
+    beacon.stamps = value.stamps;
+  }
   return beacon;
 }
 

@@ -1,7 +1,9 @@
 /**
  * A branch added to a running pipeline: a bin parsed from a description, started, and only then
- * linked to a `tee` (linking first stalled the running branches or the new one). Closing unlinks it,
- * releases the tee's pad, stops it off the event loop and removes it, without disturbing the others.
+ * linked (linking first stalled the running branches or the new one). It either hangs behind a
+ * `tee` (a server's viewer) or feeds an element downstream (a client's replaceable network head).
+ * Closing unlinks it (releasing the tee's pad), stops it off the event loop and removes it, without
+ * disturbing the rest of the pipeline.
  */
 import { checked, cString, gstreamer, outPointer } from "./gst.ts";
 import { Element, elementByName } from "./element.ts";
@@ -11,42 +13,70 @@ const STATE_NULL = 1;
 let branches = 0;
 const STATE_CHANGE_FAILURE = 0;
 
+/**
+ * Where a branch attaches: behind a tee (its unlinked sink pad), or into an element from the source
+ * pad of its element `from` (named: a description with a sometimes-pad, like webrtcbin's, links it
+ * later, and its other end must not be taken for the bin's input).
+ */
+export type BranchLink = { tee: string } | { into: string; from: string };
+
+/** Gives `bin` a "src" pad: the source pad of its element `from`. */
+function ghostSource(bin: Deno.PointerObject, from: string): void {
+  const { gst } = gstreamer();
+  const element = elementByName(bin, from);
+  const pad = gst.gst_element_get_static_pad(element, cString("src"));
+  gst.gst_object_unref(element);
+  if (pad === null) throw new Error(`Element "${from}" has no src pad`);
+  const ghost = gst.gst_ghost_pad_new(cString("src"), pad);
+  gst.gst_object_unref(pad);
+  if (ghost === null || !gst.gst_element_add_pad(bin, ghost)) throw new Error(`Cannot expose "${from}"`);
+}
+
 export class Branch {
   #handle: Deno.PointerObject | null;
   #pipeline: Deno.PointerObject;
-  #tee: Deno.PointerObject;
+  /** The tee it hangs behind, or the element it feeds. */
+  #peer: Deno.PointerObject;
+  #fromTee: boolean;
   #children: { close(): void }[] = [];
   #closing: Promise<void> | undefined;
   readonly description: string;
   /** The bin's name, unique in the process: bus messages from inside it have it in their path. */
   readonly name = `branch${branches++}`;
 
-  /** Parses `description` (its unlinked sink pad becomes the bin's), adds it to `pipeline`, links `tee` to it. */
-  constructor(pipeline: Deno.PointerObject, tee: string, description: string) {
+  /**
+   * Parses `description` (its unlinked pad becomes the bin's), adds it to `pipeline`, starts it and
+   * links it to `link`'s element.
+   */
+  constructor(pipeline: Deno.PointerObject, description: string, link: BranchLink) {
     const { gst } = gstreamer();
     const error = outPointer();
     const bin = checked(
-      gst.gst_parse_bin_from_description(cString(description), true, error),
+      gst.gst_parse_bin_from_description(cString(description), "tee" in link, error),
       "Cannot build branch",
       error,
     );
+    if ("from" in link) ghostSource(bin, link.from);
     this.description = description;
     gst.gst_object_set_name(bin, cString(this.name));
     this.#pipeline = pipeline;
-    this.#tee = elementByName(pipeline, tee);
+    this.#fromTee = "tee" in link;
+    this.#peer = elementByName(pipeline, "tee" in link ? link.tee : link.into);
     gst.gst_object_ref(bin); // ours, beside the pipeline's
     this.#handle = bin;
     if (!gst.gst_bin_add(pipeline, bin)) {
       gst.gst_object_unref(bin);
-      gst.gst_object_unref(this.#tee);
+      gst.gst_object_unref(this.#peer);
       throw new Error(`Cannot add branch to the pipeline`);
     }
-    const failed = !gst.gst_element_sync_state_with_parent(bin) || !gst.gst_element_link(this.#tee, bin);
+    const linked = () =>
+      this.#fromTee ? gst.gst_element_link(this.#peer, bin) : gst.gst_element_link(bin, this.#peer);
+    const failed = !gst.gst_element_sync_state_with_parent(bin) || !linked();
     if (failed) {
       gst.gst_element_set_state(bin, STATE_NULL);
       gst.gst_bin_remove(pipeline, bin);
       gst.gst_object_unref(bin);
-      gst.gst_object_unref(this.#tee);
+      gst.gst_object_unref(this.#peer);
       this.#handle = null;
       throw new Error(`Cannot start branch "${description}"`);
     }
@@ -79,14 +109,16 @@ export class Branch {
     const bin = this.#handle;
     if (bin === null) return;
     const { gst } = gstreamer();
-    const sink = gst.gst_element_get_static_pad(bin, cString("sink"));
-    const teePad = sink === null ? null : gst.gst_pad_get_peer(sink);
-    if (sink !== null && teePad !== null) {
-      gst.gst_pad_unlink(teePad, sink);
-      gst.gst_element_release_request_pad(this.#tee, teePad);
+    const own = gst.gst_element_get_static_pad(bin, cString(this.#fromTee ? "sink" : "src"));
+    const peer = own === null ? null : gst.gst_pad_get_peer(own);
+    if (own !== null && peer !== null) {
+      if (this.#fromTee) {
+        gst.gst_pad_unlink(peer, own);
+        gst.gst_element_release_request_pad(this.#peer, peer);
+      } else gst.gst_pad_unlink(own, peer);
     }
-    if (teePad !== null) gst.gst_object_unref(teePad);
-    if (sink !== null) gst.gst_object_unref(sink);
+    if (peer !== null) gst.gst_object_unref(peer);
+    if (own !== null) gst.gst_object_unref(own);
     for (const child of this.#children) child.close();
     this.#children = [];
     // webrtcbin's teardown joins its ICE and DTLS threads: never on the event loop.
@@ -94,7 +126,7 @@ export class Branch {
     if (result !== STATE_CHANGE_FAILURE) gst.gst_bin_remove(this.#pipeline, bin);
     this.#handle = null;
     gst.gst_object_unref(bin);
-    gst.gst_object_unref(this.#tee);
+    gst.gst_object_unref(this.#peer);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -93,12 +93,22 @@ export class Pipeline {
    * closes it (`Branch.close()`); the pipeline's own close() stops it with everything else.
    */
   addBranch(tee: string, description: string): Branch {
-    const branch = new Branch(this.#live(), tee, description);
+    const branch = new Branch(this.#live(), description, { tee });
     this.#branches.add(branch);
     return branch;
   }
 
-  /** Closes a branch added with addBranch and forgets it. */
+  /**
+   * Adds a branch built from `description` whose element `from` feeds the element `into` while the
+   * pipeline runs (e.g. a new network source in front of a running decoder). Closed like addBranch's.
+   */
+  addSource(into: string, description: string, from: string): Branch {
+    const branch = new Branch(this.#live(), description, { into, from });
+    this.#branches.add(branch);
+    return branch;
+  }
+
+  /** Closes a branch added with addBranch or addSource and forgets it. */
   async removeBranch(branch: Branch): Promise<void> {
     this.#branches.delete(branch);
     await branch.close();

@@ -324,6 +324,20 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "pointer", // GstPad * (transfer full)
   },
+  gst_ghost_pad_new: {
+    parameters: [
+      "buffer", // const gchar *name
+      "pointer", // GstPad *target
+    ],
+    result: "pointer", // GstPad * (floating)
+  },
+  gst_element_add_pad: {
+    parameters: [
+      "pointer", // GstElement *element
+      "pointer", // GstPad *pad (transfer floating)
+    ],
+    result: "bool", // gboolean
+  },
   gst_pad_get_peer: {
     parameters: [
       "pointer", // GstPad *pad

@@ -95,19 +95,29 @@ function rtcpBranch(input: RtpInput): string {
     `${JITTER_BUFFER}.sink_rtcp`;
 }
 
+/** The element a WebRTC session's source feeds (gstreamer engine), and the source's last element. */
+export const RECEIVER_PARSE = "parse";
+export const RECEIVER_DEPAY = "depay";
+
 /**
- * webrtcbin with its jitter buffer (inside, at `latencyMs`), then the same depayloader and decoder;
- * its source pad appears once media flows and parse-launch links it then.
+ * One WebRTC session's source, added in front of the running decoder and replaced on reconnect:
+ * webrtcbin with its jitter buffer (inside, at `latencyMs`) and the depayloader. webrtcbin's source
+ * pad appears once media flows and parse-launch links it then.
  */
-function webrtcHead(options: ReceiverOptions): string {
+export function webrtcSourceDescription(options: Pick<ReceiverOptions, "latencyMs">): string {
   return [
     `webrtcbin name=${RECEIVER_WEBRTC} bundle-policy=max-bundle latency=${options.latencyMs} ${RECEIVER_WEBRTC}.`,
     // On loss the depayloader asks upstream for a keyframe (webrtcbin sends the sender a PLI), and
     // it passes nothing on until one comes: no grey, smeared frames at the start or after a loss.
-    "rtph264depay request-keyframe=true wait-for-keyframe=true",
-    "h264parse",
-    decoderElement(options.decoder, options.lowLatency),
+    `rtph264depay name=${RECEIVER_DEPAY} request-keyframe=true wait-for-keyframe=true`,
   ].join(" ! ");
+}
+
+/** Parse and decode; the WebRTC session's source is added in front of it (webrtcSourceDescription). */
+function webrtcHead(options: ReceiverOptions): string {
+  return [`h264parse name=${RECEIVER_PARSE}`, decoderElement(options.decoder, options.lowLatency)].join(
+    " ! ",
+  );
 }
 
 export function receiverDescription(options: ReceiverOptions): string {

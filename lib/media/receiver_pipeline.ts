@@ -8,11 +8,15 @@ import type { Sample } from "../ffi/app_sink.ts";
 import {
   FRAMES_APPSINK,
   RECEIVER_APPSRC,
+  RECEIVER_DEPAY,
+  RECEIVER_PARSE,
   RECEIVER_WEBRTC,
   receiverDescription,
   type ReceiverOptions,
+  webrtcSourceDescription,
 } from "./receiver.ts";
 import type { WebRtcBin } from "../ffi/webrtc_bin.ts";
+import type { Branch } from "../ffi/branch.ts";
 import type { Element } from "../ffi/element.ts";
 import { RTP_PAYLOAD_TYPE } from "./sender.ts";
 import { launch } from "./launch.ts";
@@ -39,8 +43,11 @@ export class ReceiverPipeline {
   #tap: Promise<void>;
   #closed = false;
   #decoder: Element | undefined;
+  #options: ReceiverOptions;
+  #session: Branch | undefined;
 
   constructor(options: ReceiverOptions, handlers: ReceiverHandlers) {
+    this.#options = options;
     this.#pipeline = launch(receiverDescription(options));
     this.#source = options.input.kind === "appsrc" ? this.#pipeline.appSrc(RECEIVER_APPSRC) : undefined;
     const frames = this.#pipeline.appSink(FRAMES_APPSINK);
@@ -64,9 +71,20 @@ export class ReceiverPipeline {
     })();
   }
 
-  /** The pipeline's webrtcbin (webrtc input), for the gstreamer engine to negotiate with. */
-  webrtcBin(): WebRtcBin {
-    return this.#pipeline.webrtcBin(RECEIVER_WEBRTC);
+  /**
+   * A fresh webrtcbin in front of the running decoder (webrtc input), for the gstreamer engine to
+   * negotiate one session with; the previous session's is stopped and removed first. The window
+   * and the decoder stay: a reconnect shows the last picture until the new one comes.
+   */
+  async newWebRtcBin(): Promise<WebRtcBin> {
+    if (this.#closed) throw new Error("The receiver pipeline is closed");
+    if (this.#session) await this.#pipeline.removeBranch(this.#session);
+    this.#session = this.#pipeline.addSource(
+      RECEIVER_PARSE,
+      webrtcSourceDescription(this.#options),
+      RECEIVER_DEPAY,
+    );
+    return this.#session.webrtcBin(RECEIVER_WEBRTC);
   }
 
   /** Asks the sender for a keyframe from the decoder upstream (webrtcbin turns it into a PLI). */

@@ -18,7 +18,8 @@ export async function postOffer(
   offer: string,
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<SessionDescription> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const timeout = AbortSignal.timeout(timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let response: Response;
   try {
@@ -29,7 +30,7 @@ export async function postOffer(
       signal,
     });
   } catch (error) {
-    const reason = timeout.aborted ? "no answer within 10 s" : reasonOf(error);
+    const reason = timeout.aborted ? `no answer within ${timeoutMs / 1000} s` : reasonOf(error);
     throw new SignallingError(0, `Cannot reach rov-server at ${url}: ${reason}`);
   }
   const body = await response.text();
@@ -40,6 +41,50 @@ export async function postOffer(
     );
   }
   return parseSessionDescription(body, "answer");
+}
+
+/**
+ * What a server says of one of its viewers: it still has it ("known"), it does not (it restarted, or
+ * dropped the viewer), nothing listens at its address ("refused"), or no answer in time
+ * ("unreachable": the link may be cut).
+ */
+export type ViewerLiveness = "known" | "unknown" | "refused" | "unreachable";
+
+/** Asks `origin` (`GET /api/viewers/<id>`) whether it still has viewer `id`. */
+export async function viewerLiveness(
+  origin: string,
+  id: string,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<ViewerLiveness> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 500);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    const response = await fetch(`${origin}/api/viewers/${encodeURIComponent(id)}`, { signal });
+    await response.body?.cancel();
+    return response.ok ? "known" : "unknown";
+  } catch (error) {
+    return !timeout.aborted && /refused/i.test(reasonOf(error)) ? "refused" : "unreachable";
+  }
+}
+
+/** Whether the server at `origin` says (in `/api/status`) that its picture carries pixel stamps. */
+export async function serverStamps(
+  origin: string,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<boolean> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 2000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  try {
+    const response = await fetch(`${origin}/api/status`, { signal });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return false;
+    }
+    const status = await response.json();
+    return typeof status === "object" && status !== null && status.stamps === true;
+  } catch {
+    return false;
+  }
 }
 
 function reasonOf(error: unknown): string {

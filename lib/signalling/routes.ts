@@ -1,7 +1,8 @@
 /**
  * The server's HTTP API as one plain `(Request) => Promise<Response>` handler:
  * `GET /` (the browser viewer), `POST /offer` (JSON), WHEP (`POST /whep`, `DELETE /whep/<id>`),
- * `GET /api/status`, `GET /healthz`,
+ * `GET /api/status`, `GET /api/viewers/<id>` (200 while the server has that viewer, else 404: a
+ * client tells a restarted server from a cut link by it), `GET /healthz`,
  * and the RTP viewers' side channel: `GET /api/clock`, `POST /api/keyframe`,
  * `POST /api/rtp-viewers/<id>/latency`, `GET /stream.sdp`.
  */
@@ -21,9 +22,14 @@ export type ViewerKind = "offer" | "whep";
 /** What the routes need from the server. */
 export interface SignallingBackend {
   /** Answers an offer for a new viewer; throws SignallingError (or an error with status 400) if unusable. */
-  answer(offer: string, kind: ViewerKind): Promise<{ id: string; answer: string; engine?: string }>;
+  answer(
+    offer: string,
+    kind: ViewerKind,
+  ): Promise<{ id: string; answer: string; engine?: string; stamps?: boolean }>;
   /** Ends a viewer; false when there is no such viewer. */
   hangUp(id: string): Promise<boolean>;
+  /** Whether a WebRTC viewer of this id is being served. */
+  hasViewer?(id: string): boolean;
   status(): unknown;
   /** The RTP stream's SDP, when the server sends plain RTP. */
   streamSdp?(): string | undefined;
@@ -137,10 +143,10 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
         if (request.method !== "POST") return methodNotAllowed("POST");
         requireType(request, "application/json");
         const offer = parseSessionDescription(await readBody(request), "offer");
-        const { id, answer, engine } = await backend.answer(offer.sdp, "offer");
+        const { id, answer, engine, stamps } = await backend.answer(offer.sdp, "offer");
         return reply(
           200,
-          encodeSessionDescription({ type: "answer", sdp: answer, id, engine }),
+          encodeSessionDescription({ type: "answer", sdp: answer, id, engine, stamps }),
           "application/json",
         );
       }
@@ -151,6 +157,17 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
         validateSdp(offer, "offer");
         const { id, answer } = await backend.answer(offer, "whep");
         return reply(201, answer, "application/sdp", { location: `/whep/${id}` });
+      }
+      const viewer = /^\/api\/viewers\/([0-9a-f-]{1,64})$/.exec(pathname);
+      if (viewer) {
+        return expect(
+          request,
+          "GET",
+          () =>
+            backend.hasViewer?.(viewer[1])
+              ? json(200, { id: viewer[1] })
+              : reply(404, "No such viewer (the server may have restarted)\n"),
+        );
       }
       const session = /^\/whep\/([0-9a-f-]{1,64})$/.exec(pathname);
       if (session) {

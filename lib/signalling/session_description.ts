@@ -20,6 +20,8 @@ export interface SessionDescription {
   /** In rov-server's answers: the viewer's id (for its latency reports) and the WebRTC engine. */
   id?: string;
   engine?: string;
+  /** Whether the server's picture carries pixel stamps (capture times) a viewer may read. */
+  stamps?: boolean;
 }
 
 /** Largest SDP accepted: real offers are 1–10 KiB, browsers' with many codecs under 16 KiB. */
@@ -57,14 +59,15 @@ export function parseSessionDescription(text: string, type: "offer" | "answer"):
   }
   if (typeof sdp !== "string") throw new SignallingError(400, `Expected "sdp" to be a string`);
   validateSdp(sdp, type);
-  const { id, engine } = value as Record<string, unknown>;
+  const { id, engine, stamps } = value as Record<string, unknown>;
   const out: SessionDescription = { type, sdp };
   if (typeof id === "string" && /^[0-9a-f-]{1,64}$/.test(id)) out.id = id;
   if (typeof engine === "string" && /^[a-z]{1,16}$/.test(engine)) out.engine = engine;
+  if (typeof stamps === "boolean") out.stamps = stamps;
   return out;
 }
 
 export function encodeSessionDescription(description: SessionDescription): string {
-  const { sdp, type, id, engine } = description;
-  return JSON.stringify(id === undefined ? { sdp, type } : { sdp, type, id, engine });
+  const { sdp, type, id, engine, stamps } = description;
+  return JSON.stringify(id === undefined ? { sdp, type } : { sdp, type, id, engine, stamps });
 }

@@ -72,3 +72,18 @@ export function unwrapStamp(stamp: number, nowMs: number): number {
     b,
   ) => (Math.abs(b - nowMs) < Math.abs(a - nowMs) ? b : a));
 }
+
+/** A reading further from the reader's clock than this is no stamp (a chance CRC match on a picture). */
+const PLAUSIBLE_MS = { behind: 1000, ahead: 30_000 };
+
+/**
+ * The capture → now latency in ms of a stamped frame, or undefined when it has no readable stamp or
+ * one whose time is implausible (more than 1 s in the future or 30 s in the past): with the CRC, a
+ * picture without stamps passes about once in 2^8 × 2^32 / 31,000 ≈ 3.5·10^7 frames.
+ */
+export function stampLatency(y: Uint8Array, stride: number, nowMs: number): number | undefined {
+  const stamp = readStamp(y, stride);
+  if (stamp === undefined) return undefined;
+  const latency = nowMs - unwrapStamp(stamp, nowMs);
+  return latency < -PLAUSIBLE_MS.behind || latency > PLAUSIBLE_MS.ahead ? undefined : latency;
+}

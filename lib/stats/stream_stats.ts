@@ -17,7 +17,14 @@ export interface StatusSnapshot {
   /** The same from the server's capture times and the clock exchange (built-in). */
   builtInP50?: number;
   builtInP95?: number;
+  /** Gaps between decoded frames above FREEZE_MS since the start: how many, their sum, the longest. */
+  freezes: number;
+  frozenMs: number;
+  longestFreezeMs: number;
 }
+
+/** A gap between two decoded frames longer than this is a freeze the pilot sees (3 frames at 30 fps). */
+export const FREEZE_MS = 100;
 
 export class StreamStats {
   #now: () => number;
@@ -33,6 +40,10 @@ export class StreamStats {
   packets = 0;
   width?: number;
   height?: number;
+  freezes = 0;
+  frozenMs = 0;
+  longestFreezeMs = 0;
+  #lastFrameAt: number | undefined;
 
   constructor(now: () => number = () => performance.now()) {
     this.#now = now;
@@ -49,6 +60,14 @@ export class StreamStats {
   }
 
   frame(width?: number, height?: number): void {
+    const now = this.#now();
+    if (this.#lastFrameAt !== undefined && now - this.#lastFrameAt > FREEZE_MS) {
+      const gap = now - this.#lastFrameAt;
+      this.freezes++;
+      this.frozenMs += gap;
+      this.longestFreezeMs = Math.max(this.longestFreezeMs, gap);
+    }
+    this.#lastFrameAt = now;
     this.frames++;
     this.#windowFrames++;
     if (width !== undefined) this.width = width;
@@ -83,6 +102,9 @@ export class StreamStats {
       latencyP95: percentile(this.#windowLatency, 95),
       builtInP50: percentile(this.#windowBuiltIn, 50),
       builtInP95: percentile(this.#windowBuiltIn, 95),
+      freezes: this.freezes,
+      frozenMs: this.frozenMs,
+      longestFreezeMs: this.longestFreezeMs,
     };
     this.#windowLatency = [];
     this.#windowBuiltIn = [];
@@ -108,6 +130,13 @@ export function formatStatus(snap: StatusSnapshot, extra: string[] = []): string
     size,
     ...latencyFields(snap),
     `frames ${snap.frames}`,
+    ...(snap.freezes > 0
+      ? [
+        `freezes ${snap.freezes} (${(snap.frozenMs / 1000).toFixed(1)} s, longest ${
+          snap.longestFreezeMs.toFixed(0)
+        } ms)`,
+      ]
+      : []),
     ...extra,
   ].join(" | ");
 }

@@ -1,13 +1,18 @@
 /**
  * The client's WebRTC connection on the chosen engine: offers through the server's `/offer`, and
- * returns the engine's viewing session; connection failures reach `onFailure` as one-line errors.
+ * returns the engine's viewing session with what the answer said of it; the connection's failure
+ * comes as a one-line error on `failed`.
  */
 import type { ReceiverPipeline } from "../media/receiver_pipeline.ts";
-import { postOffer } from "../signalling/offer_client.ts";
+import { postOffer, type ViewerLiveness, viewerLiveness } from "../signalling/offer_client.ts";
+import type { SessionDescription } from "../signalling/session_description.ts";
 import { log } from "../log.ts";
 import type { WebRtcEngineName, WebRtcViewing } from "./engine.ts";
 import { GstReceiverSession } from "./gst_client.ts";
 import { hostAddresses, isLoopback, type NetworkInterfaceLike } from "./ice_policy.ts";
+
+/** A server that has not answered in this long is taken as unreachable (it answers in ~50 ms). */
+const ANSWER_TIMEOUT_MS = 3000;
 
 export interface ConnectOptions {
   engine: WebRtcEngineName;
@@ -20,12 +25,29 @@ export interface ConnectOptions {
   /** The werift client module, imported by the caller as early as possible (it takes ~300 ms). */
   werift?: Promise<typeof import("./werift_client.ts")>;
   signal: AbortSignal;
-  onFailure: (error: Error) => void;
+}
+
+/** One WebRTC session with a server. */
+export interface ViewerConnection {
+  viewing: WebRtcViewing;
+  /** The server's HTTP origin. */
+  origin: string;
+  /** The viewer's id on the server (from the answer), for probing whether the server still has it. */
+  id?: string;
+  /** Whether the server's picture carries pixel stamps (said in its answer). */
+  stamps: boolean;
+  /** Settles with the reason when the connection fails or the server closes it. */
+  failed: Promise<Error>;
+  /** Whether the server still has this viewer (undefined: no id to ask about). */
+  probe?: (signal: AbortSignal) => Promise<ViewerLiveness>;
+  close(): Promise<void>;
 }
 
 /** Connects to the server whose offer endpoint is `url`. */
-export async function connectViewer(url: string, options: ConnectOptions): Promise<WebRtcViewing> {
+export async function connectViewer(url: string, options: ConnectOptions): Promise<ViewerConnection> {
   const { signal, receiver } = options;
+  const failure = Promise.withResolvers<Error>();
+  let answered: SessionDescription | undefined;
   const serverHost = new URL(url).hostname.replace(/^\[|\]$/g, "");
   const ice = {
     addresses: isLoopback(serverHost) ? ["127.0.0.1"] : hostAddresses("0.0.0.0", options.interfaces),
@@ -33,35 +55,45 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
   };
   log.debug(`Offering to ${url} (${options.engine}) with host candidates ${ice.addresses.join(", ")}`);
   const signaller = async (offer: string) => {
-    const answer = await postOffer(url, offer, { signal });
+    const answer = await postOffer(url, offer, { signal, timeoutMs: ANSWER_TIMEOUT_MS });
     log.debug(`Answer (${answer.engine ?? "unknown"} engine):\n${answer.sdp.trim()}`);
+    answered = answer;
     return answer;
   };
   const onState = (state: string) => {
     log.debug(`WebRTC ${state}`);
     if (state === "failed") {
-      options.onFailure(
+      failure.resolve(
         new Error(`WebRTC connection to ${serverHost} failed (no media path: check --host and firewalls)`),
       );
     }
-    if (state === "closed" && !signal.aborted) {
-      options.onFailure(new Error("rov-server closed the connection"));
-    }
+    if (state === "closed" && !signal.aborted) failure.resolve(new Error("rov-server closed the connection"));
   };
-  if (options.engine === "gstreamer") {
-    return await GstReceiverSession.connect(receiver.webrtcBin(), signaller, {
+  const origin = new URL(url).origin;
+  const viewing = options.engine === "gstreamer"
+    ? await GstReceiverSession.connect(await receiver.newWebRtcBin(), signaller, {
       ice,
-      control: new URL(url).origin,
+      control: origin,
       requestKeyFrame: () => receiver.requestKeyFrame(),
       onState,
       signal,
+    })
+    : await (await options.werift!).WeriftViewing.connect(signaller, {
+      ice,
+      push: (packet) => receiver.push(packet),
+      onState,
+      signal,
     });
-  }
-  const { WeriftViewing } = await options.werift!;
-  return await WeriftViewing.connect(signaller, {
-    ice,
-    push: (packet) => receiver.push(packet),
-    onState,
-    signal,
-  });
+  const id = answered?.id;
+  return {
+    viewing,
+    origin,
+    id,
+    stamps: answered?.stamps === true,
+    failed: failure.promise,
+    probe: id === undefined
+      ? undefined
+      : (probeSignal) => viewerLiveness(origin, id, { signal: probeSignal }),
+    close: () => viewing.close(),
+  };
 }

@@ -1,0 +1,186 @@
+/**
+ * The client's link to a server, kept up until the user quits: connect (rediscovering with --auto),
+ * watch the picture, and when it stops, tell a cut link (keep the session: it resumes by itself)
+ * from a server that is gone or restarted (connect again at once), then retry with a backoff capped
+ * at 1 s. Engine-agnostic: the session comes from `connect`; pure timing, tested with fake sessions.
+ */
+import type { ViewerLiveness } from "../signalling/offer_client.ts";
+import { log } from "../log.ts";
+
+/** What the link is doing, for the status line and the window. */
+export type LinkState = "connecting" | "live" | "stalled" | "reconnecting";
+
+/** One session with a server, however it was made. */
+export interface LinkSession {
+  /** Settles with the reason when the session fails or the server ends it. */
+  failed: Promise<Error>;
+  /** Whether the server still has this session (undefined: the session cannot be asked about). */
+  probe?: (signal: AbortSignal) => Promise<ViewerLiveness>;
+  close(): Promise<void>;
+}
+
+export interface LinkTiming {
+  /** A session that shows no picture this long after it was made is abandoned. */
+  pictureTimeoutMs: number;
+  /** No picture this long: the link is stalled and the server is asked about the session. */
+  stallMs: number;
+  /** How often a stalled session is asked about. */
+  probeEveryMs: number;
+  /** A stalled session the server still has (or that cannot be asked about) is given up after this. */
+  giveUpMs: number;
+  /** The first retry waits this long; each next one twice as long, up to maxBackoffMs. */
+  firstBackoffMs: number;
+  maxBackoffMs: number;
+}
+
+export const LINK_TIMING: LinkTiming = {
+  pictureTimeoutMs: 4000,
+  stallMs: 600,
+  probeEveryMs: 500,
+  // Under the server's 10 s for a vanished viewer: a 3 s cut keeps the session; a longer silence
+  // from a server that still lists us is a broken session, made again.
+  giveUpMs: 8000,
+  firstBackoffMs: 250,
+  maxBackoffMs: 1000,
+};
+
+export interface ViewerLinkOptions<S extends LinkSession> {
+  /** Finds the server (with --auto) and makes a session; throws with a one-line reason. */
+  connect: (signal: AbortSignal) => Promise<S>;
+  /** `performance.now()` of the last decoded frame, 0 before any. */
+  lastPictureAt: () => number;
+  /** false (--no-reconnect): the first session's end (or a failed connect) ends run() with its reason. */
+  reconnect: boolean;
+  /** An error of `connect` that retrying cannot mend (e.g. the server refused the offer): run() throws it. */
+  isFatal?: (error: unknown) => boolean;
+  onState?: (state: LinkState, reason?: string) => void;
+  signal: AbortSignal;
+  timing?: Partial<LinkTiming>;
+  /** Waits `ms` (tests pass a fake clock). */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  now?: () => number;
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** Keeps sessions with a server; `run()` resolves when `signal` aborts. */
+export class ViewerLink<S extends LinkSession> {
+  #options: ViewerLinkOptions<S>;
+  #timing: LinkTiming;
+  #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  #now: () => number;
+  #session: S | undefined;
+  #state: LinkState | undefined;
+  /** Sessions made, the first included. */
+  sessions = 0;
+
+  constructor(options: ViewerLinkOptions<S>) {
+    this.#options = options;
+    this.#timing = { ...LINK_TIMING, ...options.timing };
+    this.#sleep = options.sleep ?? abortableSleep;
+    this.#now = options.now ?? (() => performance.now());
+  }
+
+  /** The session now in use, if any. */
+  get session(): S | undefined {
+    return this.#session;
+  }
+
+  get state(): LinkState | undefined {
+    return this.#state;
+  }
+
+  #set(state: LinkState, reason?: string): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.#options.onState?.(state, reason);
+  }
+
+  /** Connects, watches and reconnects until `signal` aborts; with reconnect off, throws the first end. */
+  async run(): Promise<void> {
+    const { signal } = this.#options;
+    let backoff = 0;
+    while (!signal.aborted) {
+      const attempt = new AbortController();
+      const abort = () => attempt.abort();
+      signal.addEventListener("abort", abort, { once: true });
+      let reason: string | undefined;
+      try {
+        if (this.#state === undefined) this.#set("connecting");
+        const session = await this.#options.connect(attempt.signal);
+        this.sessions++;
+        this.#session = session;
+        reason = await this.#watch(session, attempt.signal);
+        if (reason === undefined) return; // stopped
+        if (this.#state === "live" || this.#state === "stalled") backoff = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        if (!this.#options.reconnect || this.#options.isFatal?.(error)) throw error;
+        reason = error instanceof Error ? error.message : String(error);
+      } finally {
+        attempt.abort();
+        signal.removeEventListener("abort", abort);
+        const session = this.#session;
+        this.#session = undefined;
+        await session?.close().catch(() => {});
+      }
+      if (!this.#options.reconnect) throw new Error(reason);
+      log.info(`Reconnecting: ${reason}`);
+      this.#set("reconnecting", reason);
+      if (backoff > 0) await this.#sleep(backoff, signal);
+      backoff = Math.min(this.#timing.maxBackoffMs, Math.max(this.#timing.firstBackoffMs, backoff * 2));
+    }
+  }
+
+  /** Watches one session until it ends: the reason, or undefined when the link is being stopped. */
+  async #watch(session: S, signal: AbortSignal): Promise<string | undefined> {
+    const t = this.#timing;
+    const startedAt = this.#now();
+    let failure: string | undefined;
+    void session.failed.then((error) => failure = error.message);
+    let probing: Promise<void> | undefined;
+    let liveness: ViewerLiveness | undefined;
+    let lastProbe = -Infinity;
+    let everLive = false;
+    while (!signal.aborted) {
+      if (failure !== undefined) return failure;
+      const now = this.#now();
+      const last = this.#options.lastPictureAt();
+      const live = last > startedAt;
+      if (!live) {
+        if (now - startedAt > t.pictureTimeoutMs) {
+          return `no picture within ${t.pictureTimeoutMs / 1000} s of connecting`;
+        }
+      } else if (now - last < t.stallMs) {
+        everLive = true;
+        liveness = undefined;
+        this.#set("live");
+      } else {
+        const silent = now - last;
+        this.#set("stalled", `no video for ${(silent / 1000).toFixed(1)} s`);
+        if (liveness === "unknown") return "rov-server restarted (it no longer has this viewer)";
+        if (liveness === "refused") return "rov-server is not running";
+        if (silent > t.giveUpMs) return `no video for ${(silent / 1000).toFixed(0)} s`;
+        if (session.probe && probing === undefined && now - lastProbe >= t.probeEveryMs) {
+          lastProbe = now;
+          probing = session.probe(signal).then((answer) => {
+            liveness = answer;
+            probing = undefined;
+          }, () => probing = undefined);
+        }
+      }
+      await this.#sleep(everLive ? 100 : 50, signal);
+    }
+    return undefined;
+  }
+}
