@@ -7,13 +7,12 @@ import { interrupted, runMain } from "./lib/cli/run_main.ts";
 import { hasElement } from "./lib/ffi/gst.ts";
 import { loadGStreamer } from "./lib/media/launch.ts";
 import { hostOs } from "./lib/ffi/library_path.ts";
-import { displaySinks, isMulticast, type RtpInput } from "./lib/media/receiver.ts";
+import { displaySinks, isMulticast, jitterLatencyMs, type RtpInput } from "./lib/media/receiver.ts";
 import { chooseDecoder } from "./lib/media/codec_choice.ts";
 import { gstRegistry } from "./lib/media/codec_probe.ts";
 import { clientDoctor } from "./lib/doctor/doctor.ts";
 import { ReceiverPipeline } from "./lib/media/receiver_pipeline.ts";
 import { MediaError } from "./lib/media/media_error.ts";
-import type { WebRtcViewing } from "./lib/webrtc/engine.ts";
 import { decideEngine } from "./lib/webrtc/engine_probe.ts";
 import { connectViewer, type ViewerConnection } from "./lib/webrtc/connect_viewer.ts";
 import { ViewerLink } from "./lib/webrtc/viewer_link.ts";
@@ -187,15 +186,16 @@ async function main(args: string[]): Promise<number> {
         control.requestKeyFrame();
       }
       if (source.kind === "rtp") stampsTrusted = source.stamps;
+      const input: RtpInput = source.kind === "rtp"
+        ? source.input
+        : engine?.engine === "gstreamer"
+        ? { kind: "webrtc" }
+        : { kind: "appsrc" };
       receiver = new ReceiverPipeline(
         {
-          input: source.kind === "rtp"
-            ? source.input
-            : engine?.engine === "gstreamer"
-            ? { kind: "webrtc" }
-            : { kind: "appsrc" },
+          input,
           decoder: decoder.element,
-          latencyMs: options.latencyMs,
+          latencyMs: jitterLatencyMs(input.kind, options.lowLatency, options.latencyMs),
           lowLatency: options.lowLatency,
           sink,
         },
@@ -243,6 +243,7 @@ async function main(args: string[]): Promise<number> {
       if (source.kind === "webrtc") {
         const playing = receiver;
         let next: StreamSource | undefined = source;
+        let pictureLostAt: number | undefined;
         link = new ViewerLink<ViewerConnection>({
           connect: async (attempt) => {
             // The first session uses what was found; later ones find the server again (--auto).
@@ -265,7 +266,16 @@ async function main(args: string[]): Promise<number> {
           lastPictureAt: () => lastFrame,
           reconnect: options.reconnect,
           isFatal: (error) => error instanceof SignallingError && error.status >= 400 && error.status < 500,
-          onState: (state, reason) => log.debug(`Link ${state}${reason ? `: ${reason}` : ""}`),
+          onState: (state, reason) => {
+            log.debug(`Link ${state}${reason ? `: ${reason}` : ""}`);
+            if (state === "stalled" || state === "reconnecting") {
+              pictureLostAt ??= lastFrame > 0 ? lastFrame : performance.now();
+            }
+            if (state === "live" && pictureLostAt !== undefined) {
+              log.info(`Picture back after ${((performance.now() - pictureLostAt) / 1000).toFixed(1)} s`);
+              pictureLostAt = undefined;
+            }
+          },
           signal: stop.signal,
         });
         link.run().then(() => done.resolve(0), (error) => done.reject(error));

@@ -30,7 +30,8 @@ export interface ClientOptions {
   frames?: number;
   /** Exit 0 after this many seconds of video. */
   durationS?: number;
-  latencyMs: number;
+  /** --webrtc-latency; undefined: the transport's default (jitterLatencyMs). */
+  latencyMs?: number;
   lowLatency: boolean;
   /** Keep reconnecting when the server goes away (false: --no-reconnect, exit as scripts expect). */
   reconnect: boolean;
@@ -76,7 +77,9 @@ Video
                              window, say "reconnecting" and find the server again, retrying each second)
   --frames N                 exit 0 after N decoded frames
   --duration S               exit 0 after S seconds of video
-  --webrtc-latency MS        jitter-buffer latency (default 0: frames are decoded the moment they arrive)
+  --webrtc-latency MS        how long a missing packet is waited for (default: 40 on the gstreamer
+                             engine, time for its retransmission; 0 elsewhere); packets in order
+                             pass at once either way
   --no-low-latency           smoother playback: 200 ms jitter buffer, display synchronised to the clock
   --sink ELEMENT             GStreamer video sink for the window (default: the best one for this OS)
   --decoder NAME             auto|nvdec|vaapi|v4l2|avdec|openh264 (default auto: the first that runs)
@@ -185,7 +188,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
     headless: values.headless === true,
     frames: intOption("frames", str("frames"), 1, 1_000_000_000),
     durationS: numberOption("duration", str("duration"), 0.1, 31_536_000),
-    latencyMs: intOption("webrtc-latency", str("webrtc-latency"), 0, 10_000) ?? (lowLatency ? 0 : 200),
+    latencyMs: intOption("webrtc-latency", str("webrtc-latency"), 0, 10_000),
     lowLatency,
     reconnect: values["no-reconnect"] !== true,
     sink,

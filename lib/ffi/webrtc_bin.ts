@@ -136,17 +136,36 @@ export class WebRtcBin {
     setProperty(this.#live(), property, value);
   }
 
-  /** Adds a transceiver for `caps` ("application/x-rtp,media=video,..."), e.g. to receive only. */
-  addTransceiver(direction: keyof typeof DIRECTION, caps: string): void {
+  /**
+   * Adds a transceiver for `caps` ("application/x-rtp,media=video,..."), e.g. to receive only; with
+   * `nack`, it offers NACK and retransmission (RTX).
+   */
+  addTransceiver(direction: keyof typeof DIRECTION, caps: string, options: { nack?: boolean } = {}): void {
     const { gst } = gstreamer();
     const parsed = checked(gst.gst_caps_from_string(cString(caps)), `Cannot parse caps ${caps}`);
     try {
       const transceiver = emitSignal(this.#live(), "add-transceiver", [DIRECTION[direction], parsed]);
       if (transceiver === null || transceiver === undefined) throw new GstError("Cannot add a transceiver");
-      unrefObject(transceiver as Deno.PointerObject);
+      try {
+        if (options.nack) setProperty(transceiver as Deno.PointerObject, "do-nack", true);
+      } finally {
+        unrefObject(transceiver as Deno.PointerObject);
+      }
     } finally {
       gst.gst_mini_object_unref(parsed);
     }
+  }
+
+  /** Sets a property of transceiver `index` (e.g. "do-nack"); false while there is no such transceiver. */
+  setTransceiverProperty(index: number, property: string, value: string | number | boolean): boolean {
+    const transceiver = emitSignal(this.#live(), "get-transceiver", [index]) as Deno.PointerValue | undefined;
+    if (transceiver === null || transceiver === undefined) return false;
+    try {
+      setProperty(transceiver, property, value);
+    } finally {
+      unrefObject(transceiver);
+    }
+    return true;
   }
 
   async setRemoteDescription(description: SessionDescription): Promise<void> {

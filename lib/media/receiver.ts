@@ -95,6 +95,19 @@ function rtcpBranch(input: RtpInput): string {
     `${JITTER_BUFFER}.sink_rtcp`;
 }
 
+/**
+ * The jitter buffer's latency: how long a missing packet is waited for (packets in order pass at
+ * once, so this costs nothing while nothing is lost). With NACK and retransmission (webrtcbin
+ * input) 40 ms: a packet lost at the end of a frame is only missed when the next frame starts
+ * (33 ms at 30 fps), and its retransmission takes a round trip more; 0 where nothing would repair it (werift's appsrc, plain RTP) and the
+ * frame goes to the decoder at once; 200 ms with --no-low-latency.
+ */
+export function jitterLatencyMs(input: RtpInput["kind"], lowLatency: boolean, requested?: number): number {
+  if (requested !== undefined) return requested;
+  if (!lowLatency) return 200;
+  return input === "webrtc" ? 40 : 0;
+}
+
 /** The element a WebRTC session's source feeds (gstreamer engine), and the source's last element. */
 export const RECEIVER_PARSE = "parse";
 export const RECEIVER_DEPAY = "depay";
@@ -148,6 +161,9 @@ function tail(options: ReceiverOptions): string {
   // sync=false in low-latency mode: a frame is shown the moment it is decoded.
   const sync = options.lowLatency ? "sync=false" : "sync=true";
   const leaky = "queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream";
+  // async=false: the pipeline plays without waiting for a first frame to preroll the window, as
+  // the WebRTC source is added (and replaced on reconnect) while it runs; webrtcbin's jitter buffer
+  // needs the running pipeline's clock to let its first packet through.
   return `tee name=split split. ! ${leaky} ! ${tap} split. ! ${leaky} ! videoconvert ! ` +
-    `${options.sink} name=display ${sync}`;
+    `${options.sink} name=display ${sync} async=false`;
 }

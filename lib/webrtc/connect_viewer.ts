@@ -40,6 +40,8 @@ export interface ViewerConnection {
   failed: Promise<Error>;
   /** Whether the server still has this viewer (undefined: no id to ask about). */
   probe?: (signal: AbortSignal) => Promise<ViewerLiveness>;
+  /** Asks the server for a keyframe (the picture stopped: damage the decoder cannot mend). */
+  requestKeyFrame(): void;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,7 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
     probe: id === undefined
       ? undefined
       : (probeSignal) => viewerLiveness(origin, id, { signal: probeSignal }),
+    requestKeyFrame: () => viewing.requestKeyFrame(),
     close: () => viewing.close(),
   };
 }

@@ -70,7 +70,10 @@ export class GstReceiverSession implements WebRtcViewing {
         `application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=${f.payloadType},` +
         `packetization-mode=(string)1,profile-level-id=(string)${f.profileLevelId}`
       ).join(";");
-      webrtc.addTransceiver("recvonly", caps);
+      // NACK and RTX repair a lost packet within a round trip (the jitter buffer waits for it: see
+      // jitterLatencyMs); what is not repaired in time is reported lost (do-lost).
+      webrtc.addTransceiver("recvonly", caps, { nack: true });
+      webrtc.setRtpBinProperty("do-lost", true);
       await webrtc.setLocalDescription(await webrtc.createOffer());
       await webrtc.gathered(gatherTimeoutMs(options.ice), options.signal);
       const offer = webrtc.localDescription()?.sdp ?? "";
@@ -82,6 +85,9 @@ export class GstReceiverSession implements WebRtcViewing {
         type: "answer",
         sdp: pairableCandidates(answer.sdp, options.ice.addresses),
       });
+      // NACKs go out in RTCP: at the default 5 s minimum interval they expired before they were
+      // sent (rtpsession: "Removing N expired NACKS"). 20 ms lets each out within the wait for it.
+      webrtc.setSessionProperty(0, "rtcp-min-interval", 20_000_000);
       // Only rov-server's gstreamer engine stamps sender reports with the capture time; werift's
       // carry the send time, which would hide the encoder's share of the latency.
       session.#capturesTrusted = answer.engine === "gstreamer";
@@ -120,15 +126,13 @@ export class GstReceiverSession implements WebRtcViewing {
   }
 
   #read(stats: PlainObject): void {
-    for (const entry of statsOfType(stats, "inbound-rtp")) {
-      const packets = Number(entry["packets-received"] ?? 0);
-      if (packets > this.#total.packets) this.lastMediaAt = performance.now();
-      this.#total = {
-        bytes: Number(entry["bytes-received"] ?? 0),
-        packets,
-        lost: Math.max(0, Number(entry["packets-lost"] ?? 0)),
-      };
-    }
+    // The video stream and, with RTX, its retransmission stream: figures of both.
+    const received = statsOfType(stats, "inbound-rtp");
+    const sum = (field: string) =>
+      received.reduce((total, entry) => total + Math.max(0, Number(entry[field] ?? 0)), 0);
+    const packets = sum("packets-received");
+    if (packets > this.#total.packets) this.lastMediaAt = performance.now();
+    this.#total = { bytes: sum("bytes-received"), packets, lost: sum("packets-lost") };
   }
 
   /** Bytes, packets and losses since the last call (from the statistics, read once a second). */
@@ -152,7 +156,11 @@ export class GstReceiverSession implements WebRtcViewing {
   }
 
   requestKeyFrame(): void {
-    if (!this.#closed) this.#requestKeyFrame();
+    if (this.#closed) return;
+    // The depayloader's request upstream never became a PLI in webrtcbin 1.22 (no key-unit event
+    // reached its RTP session): the server is asked over HTTP as well, where it coalesces requests.
+    this.#control?.requestKeyFrame();
+    this.#requestKeyFrame();
   }
 
   /** Tells the server this viewer's latency, for its status page. */

@@ -138,12 +138,13 @@ class GstViewer {
    * stopped changing while we sent, when its reports stopped altogether, or when it never sent one.
    */
   #read(stats: PlainObject, gone: (reason: string) => void): void {
-    for (const entry of statsOfType(stats, "outbound-rtp")) {
-      this.figures.bytesSent = Number(entry["bytes-sent"] ?? 0);
-      this.figures.packetsSent = Number(entry["packets-sent"] ?? 0);
-      this.figures.keyFrames = Number(entry["pli-count"] ?? 0) + Number(entry["fir-count"] ?? 0);
-      this.figures.nacks = Number(entry["nack-count"] ?? 0);
-    }
+    // The video stream and, with RTX, its retransmission stream: figures of both.
+    const sent = statsOfType(stats, "outbound-rtp");
+    const sum = (field: string) => sent.reduce((total, entry) => total + Number(entry[field] ?? 0), 0);
+    this.figures.bytesSent = sum("bytes-sent");
+    this.figures.packetsSent = sum("packets-sent");
+    this.figures.keyFrames = sum("pli-count") + sum("fir-count");
+    this.figures.nacks = sum("nack-count");
     const reports = statsOfType(stats, "remote-inbound-rtp");
     for (const entry of reports) {
       const source = entry["gst-rtpsource-stats"];
@@ -204,6 +205,8 @@ export class GstServer implements WebRtcServer {
       applyIce(viewer.webrtc, ice);
       // Sender reports pair RTP time with the wall clock at capture: the viewer's built-in latency.
       viewer.webrtc.setRtpBinProperty("rtcp-sync-send-time", false);
+      // Retransmits what a viewer NACKs (RTX, when its offer has it) from a short history.
+      viewer.webrtc.setTransceiverProperty(0, "do-nack", true);
       const native = offerForNativeAnswer(pairableCandidates(offer, ice.addresses), format);
       log.debug(`Offer as webrtcbin sees it:\n${native.trim()}`);
       await viewer.webrtc.setRemoteDescription({ type: "offer", sdp: native });

@@ -16,10 +16,19 @@ export interface LinkSession {
   failed: Promise<Error>;
   /** Whether the server still has this session (undefined: the session cannot be asked about). */
   probe?: (signal: AbortSignal) => Promise<ViewerLiveness>;
+  /** Asks the server for a keyframe. */
+  requestKeyFrame?: () => void;
   close(): Promise<void>;
 }
 
 export interface LinkTiming {
+  /**
+   * A live picture that stops this long (4–5 frames at 30 fps) asks for a keyframe, again every
+   * repairEveryMs while it stays stopped: a loss that retransmission did not mend ends at the next
+   * keyframe, which the server makes at once.
+   */
+  repairMs: number;
+  repairEveryMs: number;
   /** A session that shows no picture this long after it was made is abandoned. */
   pictureTimeoutMs: number;
   /** No picture this long: the link is stalled and the server is asked about the session. */
@@ -34,6 +43,8 @@ export interface LinkTiming {
 }
 
 export const LINK_TIMING: LinkTiming = {
+  repairMs: 150,
+  repairEveryMs: 300,
   pictureTimeoutMs: 4000,
   stallMs: 600,
   probeEveryMs: 500,
@@ -110,6 +121,7 @@ export class ViewerLink<S extends LinkSession> {
   async run(): Promise<void> {
     const { signal } = this.#options;
     let backoff = 0;
+    let lastReason: string | undefined;
     while (!signal.aborted) {
       const attempt = new AbortController();
       const abort = () => attempt.abort();
@@ -122,7 +134,10 @@ export class ViewerLink<S extends LinkSession> {
         this.#session = session;
         reason = await this.#watch(session, attempt.signal);
         if (reason === undefined) return; // stopped
-        if (this.#state === "live" || this.#state === "stalled") backoff = 0;
+        if (this.#state === "live" || this.#state === "stalled") {
+          backoff = 0;
+          lastReason = undefined;
+        }
       } catch (error) {
         if (signal.aborted) return;
         if (!this.#options.reconnect || this.#options.isFatal?.(error)) throw error;
@@ -135,7 +150,9 @@ export class ViewerLink<S extends LinkSession> {
         await session?.close().catch(() => {});
       }
       if (!this.#options.reconnect) throw new Error(reason);
-      log.info(`Reconnecting: ${reason}`);
+      // Said once while it stays the same (a server that is down fails each retry alike).
+      if (reason !== lastReason) log.info(`Reconnecting: ${reason}`);
+      lastReason = reason;
       this.#set("reconnecting", reason);
       if (backoff > 0) await this.#sleep(backoff, signal);
       backoff = Math.min(this.#timing.maxBackoffMs, Math.max(this.#timing.firstBackoffMs, backoff * 2));
@@ -152,11 +169,17 @@ export class ViewerLink<S extends LinkSession> {
     let liveness: ViewerLiveness | undefined;
     let lastProbe = -Infinity;
     let everLive = false;
+    let repairAt = -Infinity;
     while (!signal.aborted) {
       if (failure !== undefined) return failure;
       const now = this.#now();
       const last = this.#options.lastPictureAt();
       const live = last > startedAt;
+      if (live && now - last >= t.repairMs && now - repairAt >= t.repairEveryMs) {
+        repairAt = now;
+        log.debug(`No picture for ${(now - last).toFixed(0)} ms: asking for a keyframe`);
+        session.requestKeyFrame?.();
+      }
       if (!live) {
         if (now - startedAt > t.pictureTimeoutMs) {
           return `no picture within ${t.pictureTimeoutMs / 1000} s of connecting`;
@@ -179,7 +202,7 @@ export class ViewerLink<S extends LinkSession> {
           }, () => probing = undefined);
         }
       }
-      await this.#sleep(everLive ? 100 : 50, signal);
+      await this.#sleep(everLive ? 25 : 50, signal);
     }
     return undefined;
   }

@@ -9,7 +9,7 @@ Deno.test("parseClientOptions accepts --auto and --host auto alike", () => {
       undefined,
       5003,
       5,
-      0,
+      undefined,
       true,
     ]);
   }
@@ -45,7 +45,9 @@ Deno.test("parseClientOptions reads a manual host and every option", () => {
 });
 
 Deno.test("parseClientOptions gives a 200 ms jitter buffer without low latency", () => {
-  assertEquals(parseClientOptions(["--auto", "--no-low-latency"]).latencyMs, 200);
+  assertEquals(parseClientOptions(["--auto", "--no-low-latency"]).latencyMs, undefined);
+  assertEquals(parseClientOptions(["--auto", "--no-reconnect"]).reconnect, false);
+  assertEquals(parseClientOptions(["--auto"]).reconnect, true);
 });
 
 Deno.test("parseClientOptions reads discovery options", () => {

@@ -82,9 +82,16 @@ Deno.test("rov-server explains a signalling port in use", async () => {
   }
 });
 
-Deno.test("rov-client explains an unreachable server", async () => {
+Deno.test("rov-client --no-reconnect explains an unreachable server", async () => {
   const port = freeTcpPort();
-  const result = await runClient(["--host", "127.0.0.1", "--signal-port", String(port), "--headless"]);
+  const result = await runClient([
+    "--host",
+    "127.0.0.1",
+    "--signal-port",
+    String(port),
+    "--headless",
+    "--no-reconnect",
+  ]);
   assertEquals(result.code, 1);
   assertOneLine(
     result.stderr,
@@ -92,10 +99,11 @@ Deno.test("rov-client explains an unreachable server", async () => {
   );
 });
 
-Deno.test("rov-client explains that no server was found in time", async () => {
+Deno.test("rov-client --no-reconnect explains that no server was found in time", async () => {
   const result = await runClient([
     "--auto",
     "--headless",
+    "--no-reconnect",
     "--discovery-port",
     String(freeUdpPort()),
     "--discovery-timeout",

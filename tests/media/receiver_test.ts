@@ -3,8 +3,10 @@ import {
   DECODER_ELEMENTS,
   displaySinks,
   isMulticast,
+  jitterLatencyMs,
   receiverDescription,
   type ReceiverOptions,
+  webrtcSourceDescription,
 } from "../../lib/media/receiver.ts";
 import { Pipeline } from "../../lib/ffi/pipeline.ts";
 
@@ -31,7 +33,7 @@ Deno.test("receiverDescription with a window tees to the display, unsynchronised
   const text = receiverDescription({ ...base, sink: "ximagesink" });
   assertMatch(
     text,
-    /tee name=split .*appsink name=frames.*videoconvert ! ximagesink name=display sync=false$/,
+    /tee name=split .*appsink name=frames.*videoconvert ! ximagesink name=display sync=false async=false$/,
   );
   const smooth = receiverDescription({
     ...base,
@@ -42,7 +44,7 @@ Deno.test("receiverDescription with a window tees to the display, unsynchronised
   });
   assertMatch(smooth, /rtpjitterbuffer name=jitter latency=200 drop-on-latency=false/);
   assertMatch(smooth, /openh264dec name=decoder/);
-  assertMatch(smooth, /sync=true$/);
+  assertMatch(smooth, /sync=true async=false$/);
 });
 
 Deno.test("receiverDescription reads RTP from UDP itself: joins a multicast group, or listens for unicast", () => {
@@ -94,4 +96,20 @@ Deno.test("receiverDescription parses in GStreamer with and without a window, fr
       await new Pipeline(receiverDescription({ ...base, input, sink })).close();
     }
   }
+});
+
+Deno.test("receiverDescription for webrtcbin starts at the parser; each session's source ends at the depayloader", () => {
+  const description = receiverDescription({ ...base, input: { kind: "webrtc" } });
+  assertMatch(description, /^h264parse name=parse ! avdec_h264 name=decoder/);
+  assert(!description.includes("webrtcbin"), "the session's webrtcbin is added later");
+  const source = webrtcSourceDescription({ latencyMs: 0 });
+  assertMatch(source, /^webrtcbin name=webrtc .*latency=0 webrtc\. ! rtph264depay name=depay /);
+});
+
+Deno.test("jitterLatencyMs waits for a retransmission only where NACK repairs (webrtcbin)", () => {
+  assertEquals(jitterLatencyMs("webrtc", true), 40);
+  assertEquals(jitterLatencyMs("appsrc", true), 0);
+  assertEquals(jitterLatencyMs("udp", true), 0);
+  assertEquals(jitterLatencyMs("webrtc", false), 200);
+  assertEquals(jitterLatencyMs("webrtc", true, 0), 0);
 });

@@ -3,6 +3,7 @@ import {
   readStamp,
   STAMP_HEIGHT,
   STAMP_WIDTH,
+  stampLatency,
   unwrapStamp,
   writeStamp,
 } from "../../lib/stats/pixel_stamp.ts";
@@ -67,4 +68,39 @@ Deno.test("pixel stamps survive a real H.264 encode and decode at 1280x720", asy
   } finally {
     await pipeline.close();
   }
+});
+
+Deno.test("stampLatency gives no reading for two minutes of pictures without stamps", () => {
+  // Cell-sized random blocks are the worst case: every frame is a well-formed 40-bit pattern, and
+  // the CRC alone lets about one in 256 through.
+  const stride = STAMP_WIDTH;
+  const y = new Uint8Array(STAMP_HEIGHT * stride);
+  let seed = 12345;
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+  const now = Date.UTC(2026, 11, 1, 12);
+  let crcPassed = 0;
+  let readings = 0;
+  for (let frame = 0; frame < 2 * 60 * 30; frame++) {
+    for (let cell = 0; cell < 40; cell++) {
+      const level = random() < 0.5 ? 16 : 235;
+      const x0 = (cell % 20) * 16, y0 = Math.floor(cell / 20) * 16;
+      for (let row = 0; row < 16; row++) {
+        y.fill(level, (y0 + row) * stride + x0, (y0 + row) * stride + x0 + 16);
+      }
+    }
+    if (readStamp(y, stride) !== undefined) crcPassed++;
+    if (stampLatency(y, stride, now + frame * 33) !== undefined) readings++;
+  }
+  assert(crcPassed > 0, "the CRC alone lets some through (the test can fail)");
+  assertEquals(readings, 0);
+});
+
+Deno.test("stampLatency reads a real stamp and refuses one far from the reader's clock", () => {
+  const stride = STAMP_WIDTH;
+  const y = new Uint8Array(STAMP_HEIGHT * stride);
+  const now = Date.UTC(2026, 11, 1, 12);
+  writeStamp(y, stride, (now - 25) % 2 ** 32);
+  assertEquals(stampLatency(y, stride, now), 25);
+  assertEquals(stampLatency(y, stride, now + 3_600_000), undefined);
+  assertEquals(stampLatency(y, stride, now - 5000), undefined);
 });
