@@ -2,12 +2,12 @@
  * rov-client: finds an rov-server (or takes --host), receives its video over WebRTC, decodes and
  * shows it natively. Q or Esc in the window, or Ctrl+C, quits. A status line each second.
  */
-import { CLIENT_HELP, type ClientOptions, parseClientOptions } from "./lib/cli/client_options.ts";
+import { CLIENT_HELP, parseClientOptions } from "./lib/cli/client_options.ts";
 import { interrupted, runMain } from "./lib/cli/run_main.ts";
 import { hasElement } from "./lib/ffi/gst.ts";
 import { loadGStreamer } from "./lib/media/launch.ts";
 import { hostOs } from "./lib/ffi/library_path.ts";
-import { displaySinks, isMulticast, jitterLatencyMs, type RtpInput } from "./lib/media/receiver.ts";
+import { displaySinks, jitterLatencyMs, type RtpInput } from "./lib/media/receiver.ts";
 import { chooseDecoder } from "./lib/media/codec_choice.ts";
 import { gstRegistry } from "./lib/media/codec_probe.ts";
 import { clientDoctor } from "./lib/doctor/doctor.ts";
@@ -18,9 +18,12 @@ import { connectViewer, type ViewerConnection } from "./lib/webrtc/connect_viewe
 import { ViewerLink } from "./lib/webrtc/viewer_link.ts";
 import { SignallingError } from "./lib/signalling/session_description.ts";
 import { dtlsCertificateSettled, prepareDtlsCertificate } from "./lib/ffi/webrtc_bin.ts";
-import { offerUrl, serverStamps } from "./lib/signalling/offer_client.ts";
-import { findServer, NotFoundError } from "./lib/discovery/browser.ts";
-import { broadcastTargets } from "./lib/discovery/broadcast.ts";
+import {
+  ipv4Interfaces,
+  locateFirst,
+  locateStream,
+  type StreamSource,
+} from "./lib/discovery/locate_stream.ts";
 import { formatStatus, StreamStats } from "./lib/stats/stream_stats.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { STAMP_HEIGHT, stampLatency } from "./lib/stats/pixel_stamp.ts";
@@ -36,66 +39,6 @@ const QUIT_KEYS = new Set(["q", "Q", "Escape"]);
 const MAX_WIDTH = 7680;
 /** With no packet for this long the server is taken as gone (it sends ~30+ packets a second). */
 const SILENCE_MS = 4000;
-
-function ipv4Interfaces() {
-  return Deno.networkInterfaces().filter((i) => i.family === "IPv4");
-}
-
-/**
- * Where the video comes from: a server's WebRTC offer URL, or a plain RTP stream and, when the
- * server's HTTP address is known, its origin for the clock exchange and keyframe requests.
- */
-type StreamSource =
-  | { kind: "webrtc"; offerUrl: string }
-  | { kind: "rtp"; input: RtpInput; control?: string; stamps: boolean };
-
-/** With --auto, discovery decides (the beacon names the transport); else the options do. */
-async function locateStream(options: ClientOptions, signal: AbortSignal): Promise<StreamSource> {
-  if (!options.auto) {
-    if (options.transport === "rtp") {
-      const control = options.host === undefined
-        ? undefined
-        : new URL(offerUrl(options.host, options.signalPort)).origin;
-      return {
-        kind: "rtp",
-        input: {
-          kind: "udp",
-          address: options.rtpHost,
-          port: options.rtpPort,
-          multicastInterface: options.rtpInterface,
-        },
-        control,
-        stamps: control !== undefined && await serverStamps(control, { signal }),
-      };
-    }
-    return { kind: "webrtc", offerUrl: offerUrl(options.host!, options.signalPort) };
-  }
-  const targets = options.discoveryAddresses ?? broadcastTargets(ipv4Interfaces());
-  log.info(
-    `Looking for rov-server${options.name ? ` "${options.name}"` : ""} (UDP ${options.discoveryPort})...`,
-  );
-  const found = await findServer({
-    port: options.discoveryPort,
-    targets,
-    name: options.name,
-    timeoutMs: options.discoveryTimeoutS * 1000,
-    signal,
-  });
-  const b = found.beacon;
-  const via = b.rtp ? `RTP ${b.rtp.address}:${b.rtp.port}` : "WebRTC";
-  log.info(
-    `Found rov-server "${b.name}" at ${found.address}: ${b.width}x${b.height}@${b.fps} ${b.codec} over ${via}`,
-  );
-  if (!b.rtp) return { kind: "webrtc", offerUrl: b.urls.offer };
-  // Unicast RTP is addressed to this machine: listen on every address; multicast: join the group.
-  const address = isMulticast(b.rtp.address) ? b.rtp.address : "0.0.0.0";
-  return {
-    kind: "rtp",
-    input: { kind: "udp", address, port: b.rtp.port, multicastInterface: options.rtpInterface },
-    control: new URL(b.urls.status).origin,
-    stamps: b.stamps === true,
-  };
-}
 
 /** Whether a window can be opened; Linux needs an X display. */
 function canShowWindow(): boolean {
@@ -292,20 +235,6 @@ async function main(args: string[]): Promise<number> {
     await receiver?.close();
     await records?.close();
     if (stats.frames > 0) console.log(formatStatus(stats.snapshot(), [decoder.element, "done"]));
-  }
-}
-
-/**
- * The first server: found, or retried each second (saying why) until it is, unless --no-reconnect.
- */
-async function locateFirst(options: ClientOptions, signal: AbortSignal): Promise<StreamSource> {
-  for (;;) {
-    try {
-      return await locateStream(options, signal);
-    } catch (error) {
-      if (!options.reconnect || signal.aborted || !(error instanceof NotFoundError)) throw error;
-      log.info(`${error.message}: still looking`);
-    }
   }
 }
 

@@ -172,7 +172,16 @@ async function main(args: string[]): Promise<number> {
           "This server sends plain RTP (--transport rtp): use rov-client --transport rtp or /stream.sdp",
         );
       }
-      if (!sender || !webrtc) throw new SignallingError(503, "Stream is not running yet");
+      if (!sender || !webrtc) throw new SignallingError(503, "Stream is not running yet", { retryAfterS: 1 });
+      if (webrtc.viewers().length >= options.maxViewers) {
+        throw new SignallingError(
+          503,
+          `This server serves at most ${options.maxViewers} viewers (--max-viewers)`,
+          {
+            retryAfterS: 5,
+          },
+        );
+      }
       try {
         return { ...await webrtc.answer(offer, kind), engine: webrtc.engine, stamps };
       } catch (error) {

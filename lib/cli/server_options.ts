@@ -22,6 +22,8 @@ export interface ServerOptions {
   host: string;
   signalPort: number;
   discoveryPort: number;
+  /** WebRTC viewers served at once; more get 503 with Retry-After. */
+  maxViewers: number;
   discovery: boolean;
   name: string;
   stun: boolean;
@@ -72,6 +74,7 @@ Network
   --host ADDR                address to bind and to offer media on (default 0.0.0.0: every interface)
   --signal-port N            HTTP signalling port (default 8080; 0 picks a free one)
   --discovery-port N         UDP discovery port (default 5003)
+  --max-viewers N            WebRTC viewers served at once (default 16); more are told to retry (503)
   --no-discovery             do not announce (clients then need --host)
   --name NAME                name announced to clients (default: this host's name)
   --stun                     use Google's public STUN server (off: nothing outside the LAN is contacted)
@@ -115,6 +118,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         host: { type: "string" },
         "signal-port": { type: "string" },
         "discovery-port": { type: "string" },
+        "max-viewers": { type: "string" },
         "no-discovery": { type: "boolean" },
         name: { type: "string" },
         stun: { type: "boolean" },
@@ -191,6 +195,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     host: hostOption("host", str("host")) ?? "0.0.0.0",
     signalPort: intOption("signal-port", str("signal-port"), 0, 65535) ?? 8080,
     discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
+    maxViewers: intOption("max-viewers", str("max-viewers"), 1, 1000) ?? 16,
     discovery: values["no-discovery"] !== true,
     name,
     stun: values.stun === true,

@@ -178,7 +178,10 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
       }
       return reply(404, "Not found\n");
     } catch (error) {
-      if (error instanceof SignallingError) return reply(error.status, error.message + "\n");
+      if (error instanceof SignallingError) {
+        const retry = error.retryAfterS === undefined ? {} : { "retry-after": String(error.retryAfterS) };
+        return reply(error.status, error.message + "\n", undefined, retry);
+      }
       const status = (error as { status?: number }).status;
       const message = error instanceof Error ? error.message : String(error);
       return reply(typeof status === "number" ? status : 500, message + "\n");

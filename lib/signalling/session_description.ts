@@ -8,9 +8,12 @@
 export class SignallingError extends Error {
   override name = "SignallingError";
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** For a 503 or 429: when to try again, in seconds (the Retry-After header). */
+  readonly retryAfterS?: number;
+  constructor(status: number, message: string, options: { retryAfterS?: number } = {}) {
     super(message);
     this.status = status;
+    this.retryAfterS = options.retryAfterS;
   }
 }
 

@@ -22,6 +22,8 @@ const OFFERED = [
 ];
 /** Figures are read once a second; the state every 10 ms until connected, to size the socket at once. */
 const WATCH_MS = 1000;
+/** RTCP (and the NACKs in it) at least every 20 ms: see GstReceiverSession.connect. */
+const RTCP_MIN_INTERVAL_NS = 20_000_000;
 const CONNECTING_WATCH_MS = 10;
 
 export interface GstReceiverOptions {
@@ -75,6 +77,8 @@ export class GstReceiverSession implements WebRtcViewing {
       webrtc.addTransceiver("recvonly", caps, { nack: true });
       webrtc.setRtpBinProperty("do-lost", true);
       await webrtc.setLocalDescription(await webrtc.createOffer());
+      const early = webrtc.setSessionProperty(0, "rtcp-min-interval", RTCP_MIN_INTERVAL_NS);
+      log.debug(`RTCP interval set before the answer: ${early}`);
       await webrtc.gathered(gatherTimeoutMs(options.ice), options.signal);
       const offer = webrtc.localDescription()?.sdp ?? "";
       log.debug("Offer gathered");
@@ -87,7 +91,7 @@ export class GstReceiverSession implements WebRtcViewing {
       });
       // NACKs go out in RTCP: at the default 5 s minimum interval they expired before they were
       // sent (rtpsession: "Removing N expired NACKS"). 20 ms lets each out within the wait for it.
-      webrtc.setSessionProperty(0, "rtcp-min-interval", 20_000_000);
+      webrtc.setSessionProperty(0, "rtcp-min-interval", RTCP_MIN_INTERVAL_NS);
       // Only rov-server's gstreamer engine stamps sender reports with the capture time; werift's
       // carry the send time, which would hide the encoder's share of the latency.
       session.#capturesTrusted = answer.engine === "gstreamer";

@@ -118,3 +118,26 @@ Deno.test("rov-server exits 0 within a second of Ctrl+C and frees its port", asy
   assertEquals(code, 1, "the viewer (--no-reconnect) sees the server go");
   assertMatch(viewer.stderr.text, /rov-client: rov-server (closed the connection|is not running)/);
 });
+
+Deno.test("rov-server --max-viewers answers one viewer too many with 503 and Retry-After", async () => {
+  const server = await startServer(["--max-viewers", "1"]);
+  try {
+    const viewer = start(CLIENT, viewerArgs(server, "--duration", "4"));
+    await viewer.stdout.wait(/frames [1-9]/);
+    const sdp = "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=ice-ufrag:a\r\na=ice-pwd:b\r\n" +
+      "a=fingerprint:sha-256 00\r\na=rtpmap:96 H264/90000\r\n";
+    const response = await fetch(`${server.url}/offer`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "offer", sdp }),
+    });
+    assertEquals(response.status, 503);
+    assertEquals(response.headers.get("retry-after"), "5");
+    assertMatch(await response.text(), /at most 1 viewers \(--max-viewers\)/);
+    assertEquals((await viewer.child.status).code, 0);
+    await Promise.all([viewer.stdout.done, viewer.stderr.done]);
+    assert(lastStatus(viewer.stdout.text).frames >= 90, viewer.stdout.text);
+  } finally {
+    assertEquals(await server.stop(), 0, server.stderr.text);
+  }
+});
