@@ -3,7 +3,8 @@
  * encoder settings for every contender; per-frame capture → decoded latency from pixel stamps. Rows at
  * 3 Mbit/s (aiortc's ceiling) and at the product's default bitrates; a table of receive-only viewers
  * per engine; rov-client --auto's first frame over 5 fresh runs; 30 Chromium WHEP sessions in a row.
- * Writes bench/RESULTS.md. `--quick`: 720p at 3 Mbit/s only, 6 s per contender.
+ * Writes bench/RESULTS.md. `--quick`: 720p at 3 Mbit/s only, 6 s per contender. `--faults`: loss, a
+ * link cut, a server restart and fresh connections under loss instead (bench/faults.ts).
  */
 import { parseArgs } from "node:util";
 import {
@@ -24,10 +25,15 @@ import { percentile } from "../lib/stats/percentiles.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { quick: { type: "boolean" }, out: { type: "string" } },
+  options: { quick: { type: "boolean" }, faults: { type: "boolean" }, out: { type: "string" } },
 });
 const quick = values.quick === true;
 const out = values.out ?? new URL("RESULTS.md", import.meta.url).pathname;
+if (values.faults) {
+  const { runFaults } = await import("./faults.ts");
+  await runFaults(out);
+  Deno.exit(0);
+}
 /** `peers`: aiortc and Chromium run too (3 Mbit/s rows: aiortc's encoder clamps there). */
 const sizes: (Setting & { peers: boolean })[] = quick
   ? [{ width: 1280, height: 720, fps: 30, bitrateKbps: 3000, seconds: 6, peers: true }]
@@ -265,5 +271,8 @@ const report = [
   ...checks,
   "",
 ].join("\n");
-await Deno.writeTextFile(out, report);
+// The faults section (`--faults`) is measured on its own: kept as it was.
+const previous = await Deno.readTextFile(out).catch(() => "");
+const faults = previous.indexOf("## Faults");
+await Deno.writeTextFile(out, faults < 0 ? report : `${report}\n${previous.slice(faults)}`);
 console.log(report);

@@ -20,8 +20,11 @@ const OFFERED = [
   { payloadType: 96, profileLevelId: "42e034" },
   { payloadType: 97, profileLevelId: "640034" },
 ];
-/** Figures are read once a second; the state every 10 ms until connected, to size the socket at once. */
-const WATCH_MS = 1000;
+/**
+ * Figures are read four times a second (a loss not repaired in time asks for a keyframe at once);
+ * the state every 10 ms until connected, to size the socket at once.
+ */
+const WATCH_MS = 250;
 /** RTCP (and the NACKs in it) at least every 20 ms: see GstReceiverSession.connect. */
 const RTCP_MIN_INTERVAL_NS = 20_000_000;
 const CONNECTING_WATCH_MS = 10;
@@ -136,7 +139,10 @@ export class GstReceiverSession implements WebRtcViewing {
       received.reduce((total, entry) => total + Math.max(0, Number(entry[field] ?? 0)), 0);
     const packets = sum("packets-received");
     if (packets > this.#total.packets) this.lastMediaAt = performance.now();
-    this.#total = { bytes: sum("bytes-received"), packets, lost: sum("packets-lost") };
+    const lost = sum("packets-lost");
+    // What retransmission did not mend damages the picture until the next keyframe: ask for it.
+    if (lost > this.#total.lost) this.requestKeyFrame();
+    this.#total = { bytes: sum("bytes-received"), packets, lost };
   }
 
   /** Bytes, packets and losses since the last call (from the statistics, read once a second). */

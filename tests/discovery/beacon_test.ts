@@ -30,6 +30,7 @@ const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)
 
 Deno.test("encodeMessage and decodeMessage round-trip a beacon and a query", () => {
   assertEquals(decodeMessage(encodeMessage(BEACON)), BEACON);
+  assertEquals(decodeMessage(encodeMessage({ ...BEACON, stamps: true })), { ...BEACON, stamps: true });
   const query: Query = { type: "query", service: SERVICE, version: PROTOCOL_VERSION, name: "bluerov" };
   assertEquals(decodeMessage(encodeMessage(query)), query);
 });
@@ -42,6 +43,7 @@ Deno.test("decodeMessage rejects foreign and malformed datagrams with a reason",
     [bytes({ ...BEACON, version: 2 }), /Unsupported discovery protocol version 2/],
     [bytes({ ...BEACON, type: "hello" }), /Unknown discovery message type "hello"/],
     [bytes({ ...BEACON, name: "" }), /"name" must be a non-empty string/],
+    [bytes({ ...BEACON, stamps: "yes" }), /"stamps" must be true or false/],
     [
       bytes({ ...BEACON, urls: { ...BEACON.urls, offer: "ftp://x/offer" } }),
       /"urls.offer" must be an http\(s\) URL/,

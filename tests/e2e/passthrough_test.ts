@@ -49,6 +49,9 @@ Deno.test("passthrough over WebRTC: frames decode, the file loops, and no encode
       assertEquals(last.size, "640x360");
       const api = await status(server.url);
       assertEquals([api.passthrough, api.encoder, api.bitrateKbps], [true, null, null]);
+      // A file carries no pixel stamps: the server says so, and the client reads none.
+      assertEquals(api.stamps, false);
+      assert(!/latency p50 [\d.]+ ms p95 [\d.]+ ms \| built-in/.test(client.stdout), client.stdout);
     } finally {
       assertEquals(await server.stop(), 0, server.stderr.text);
     }

@@ -167,3 +167,26 @@ Deno.test("signallingHandler serves the browser viewer at / when the server has 
   assertMatch(await response.text(), /fetch\("\/whep"/);
   assertEquals((await signallingHandler(backend())(new Request(BASE + "/"))).status, 404);
 });
+
+Deno.test("signallingHandler answers GET /api/viewers/<id>: 200 for a viewer it has, 404 otherwise", async () => {
+  const known = "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11";
+  const handle = signallingHandler({ ...backend(), hasViewer: (id) => id === known });
+  assertEquals((await handle(new Request(`${BASE}/api/viewers/${known}`))).status, 200);
+  const gone = await handle(new Request(`${BASE}/api/viewers/1234`));
+  assertEquals(gone.status, 404);
+  assertMatch(await gone.text(), /No such viewer/);
+  assertEquals((await handle(new Request(`${BASE}/api/viewers/${known}`, { method: "POST" }))).status, 405);
+});
+
+Deno.test("signallingHandler turns a SignallingError's retry time into Retry-After", async () => {
+  const busy = {
+    ...backend(),
+    answer: () => Promise.reject(new SignallingError(503, "At most 1 viewers", { retryAfterS: 5 })),
+  };
+  const response = await signallingHandler(busy)(
+    post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer" }), "application/json"),
+  );
+  assertEquals(response.status, 503);
+  assertEquals(response.headers.get("retry-after"), "5");
+  await response.body?.cancel();
+});

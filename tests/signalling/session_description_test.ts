@@ -53,3 +53,24 @@ Deno.test("validateSdp requires video, ICE credentials and a DTLS fingerprint", 
   );
   assertThrows(() => validateSdp(OFFER_SDP + "a=x\r\n".repeat(20000), "offer"), /larger than/);
 });
+
+Deno.test("encodeSessionDescription and parseSessionDescription carry the answer's id, engine and stamps", () => {
+  const text = encodeSessionDescription({
+    type: "answer",
+    sdp: OFFER_SDP,
+    id: "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11",
+    engine: "gstreamer",
+    stamps: true,
+  });
+  const parsed = parseSessionDescription(text, "answer");
+  assertEquals([parsed.id, parsed.engine, parsed.stamps], [
+    "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11",
+    "gstreamer",
+    true,
+  ]);
+  const odd = parseSessionDescription(
+    JSON.stringify({ type: "answer", sdp: OFFER_SDP, stamps: "yes" }),
+    "answer",
+  );
+  assertEquals(odd.stamps, undefined);
+});
