@@ -25,6 +25,7 @@ import {
   type StreamSource,
 } from "./lib/discovery/locate_stream.ts";
 import { formatStatus, StreamStats } from "./lib/stats/stream_stats.ts";
+import { DamageTracker } from "./lib/stats/damage.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { STAMP_HEIGHT, stampLatency } from "./lib/stats/pixel_stamp.ts";
 import { JsonLines } from "./lib/stats/json_lines.ts";
@@ -37,6 +38,8 @@ const PROGRAM = "rov-client";
 const QUIT_KEYS = new Set(["q", "Q", "Escape"]);
 /** Bytes of each decoded frame copied for the pixel stamp: its rows at the widest frame (8K). */
 const MAX_WIDTH = 7680;
+/** A damaged picture asks for a keyframe at most this often. */
+const DAMAGE_REPAIR_MS = 300;
 /** With no packet for this long the server is taken as gone (it sends ~30+ packets a second). */
 const SILENCE_MS = 4000;
 
@@ -87,6 +90,8 @@ async function main(args: string[]): Promise<number> {
   const done = Promise.withResolvers<number>();
   void signal.promise.then(() => done.resolve(0));
   const stats = new StreamStats();
+  const damage = new DamageTracker();
+  let damageAskedAt = -Infinity;
   let link: ViewerLink<ViewerConnection> | undefined;
   let control: RtpControl | undefined;
   let receiver: ReceiverPipeline | undefined;
@@ -144,8 +149,16 @@ async function main(args: string[]): Promise<number> {
         },
         {
           frameBytes: STAMP_HEIGHT * MAX_WIDTH,
+          onUnit: (unit) => damage.unit(unit),
           onFrame: (frame) => {
-            stats.frame(frame.width, frame.height);
+            const damaged = damage.frame(frame.pts, frame.corrupted);
+            stats.frame(frame.width, frame.height, damaged);
+            // Damage lasts until the next keyframe: ask for one now (at most every 300 ms).
+            if (damaged && performance.now() - damageAskedAt > DAMAGE_REPAIR_MS) {
+              damageAskedAt = performance.now();
+              if (link?.session) link.session.requestKeyFrame();
+              else control?.requestKeyFrame();
+            }
             lastFrame = performance.now();
             const now = wallClockMs();
             const viewing = link?.session?.viewing;
@@ -164,6 +177,7 @@ async function main(args: string[]): Promise<number> {
               height: frame.height,
               latencyMs,
               builtInMs,
+              damaged,
               ...viewing?.stages(frame),
             });
             if (!firstFrameLogged) {

@@ -75,6 +75,7 @@ async function status(ns: Namespace, port: number): Promise<Record<string, unkno
 interface Frame {
   at: number;
   latencyMs?: number;
+  damaged?: boolean;
 }
 
 async function frames(path: string): Promise<Frame[]> {
@@ -250,10 +251,11 @@ export async function runFaults(out: string): Promise<void> {
       new Date().toISOString()
     } with \`deno task bench --faults\`: 1280x720@30, automatic bitrate, stamp source; ` +
     "server and client in a network namespace of the bench's own, nftables dropping UDP at random both ways. " +
-    `Freezes are gaps above ${FREEZE_MS} ms between decoded frames; latency from pixel stamps.`,
+    `Freezes are gaps above ${FREEZE_MS} ms between decoded frames; damaged frames are decoded with data of ` +
+    "theirs, or of a frame they depend on since the last keyframe, missing (lib/stats/damage.ts); latency from pixel stamps.",
     "",
-    "| transport | loss | frames in 20 s | frozen | longest freeze | p50 ms | p95 ms | viewer's requests | keyframes sent |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| transport | loss | frames in 20 s | damaged | frozen | longest freeze | p50 ms | p95 ms | viewer's requests | keyframes sent |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ...loss,
     "",
     "| transport | fault | result | |",

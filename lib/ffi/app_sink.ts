@@ -20,6 +20,12 @@ export interface Sample {
   /** Frame size from the sample's caps, for raw video. */
   width?: number;
   height?: number;
+  /** The decoder marked the frame corrupted (GST_BUFFER_FLAG_CORRUPTED: data was missing). */
+  corrupted?: boolean;
+  /** Not a keyframe (GST_BUFFER_FLAG_DELTA_UNIT). */
+  delta?: boolean;
+  /** The first buffer after a gap (GST_BUFFER_FLAG_DISCONT: e.g. packets were lost before it). */
+  discont?: boolean;
 }
 
 export interface PullOptions {
@@ -36,6 +42,10 @@ const MAP_INFO_SIZE = 104; // sizeof(GstMapInfo) on x86_64 and aarch64
 const MAP_DATA = 16; // GstMapInfo.data
 const MAP_SIZE = 24; // GstMapInfo.size
 const BUFFER_PTS = 72; // GstBuffer.pts
+const MINI_OBJECT_FLAGS = 16; // GstMiniObject.flags (guint), after GType and two gints
+const FLAG_DISCONT = 16 << 2; // GST_BUFFER_FLAG_DISCONT = GST_MINI_OBJECT_FLAG_LAST << 2
+const FLAG_CORRUPTED = 16 << 4; // GST_BUFFER_FLAG_CORRUPTED = GST_MINI_OBJECT_FLAG_LAST << 4
+const FLAG_DELTA_UNIT = 16 << 9; // GST_BUFFER_FLAG_DELTA_UNIT = GST_MINI_OBJECT_FLAG_LAST << 9
 const REFERENCE_TIMESTAMP = 24; // GstReferenceTimestampMeta.timestamp, after GstMeta (16) and reference
 const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
 const PULL_TIMEOUT_NS = 100_000_000n; // wake at least every 100 ms to notice close()
@@ -89,7 +99,12 @@ export class AppSink {
         const meta = gst.gst_buffer_get_reference_timestamp_meta(buffer, ntpCaps());
         if (meta !== null) out.ntpTime = new Deno.UnsafePointerView(meta).getBigUint64(REFERENCE_TIMESTAMP);
       }
-      const pts = new Deno.UnsafePointerView(buffer).getBigUint64(BUFFER_PTS);
+      const view = new Deno.UnsafePointerView(buffer);
+      const flags = view.getUint32(MINI_OBJECT_FLAGS);
+      out.corrupted = (flags & FLAG_CORRUPTED) !== 0;
+      out.delta = (flags & FLAG_DELTA_UNIT) !== 0;
+      out.discont = (flags & FLAG_DISCONT) !== 0;
+      const pts = view.getBigUint64(BUFFER_PTS);
       if (pts !== CLOCK_TIME_NONE) {
         out.pts = pts;
         // Encoders shift timestamps (x264enc by 1000 h) inside a matching segment: map through it.

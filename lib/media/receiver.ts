@@ -127,17 +127,32 @@ export function webrtcSourceDescription(options: Pick<ReceiverOptions, "latencyM
   ].join(" ! ");
 }
 
-/** Parse and decode; the WebRTC session's source is added in front of it (webrtcSourceDescription). */
-function webrtcHead(options: ReceiverOptions): string {
-  return [`h264parse name=${RECEIVER_PARSE}`, decoderElement(options.decoder, options.lowLatency)].join(
-    " ! ",
-  );
+/** The access units' tap: each one's timestamp and flags (keyframe, after a loss), never the bytes. */
+export const UNITS_APPSINK = "units";
+const UNITS_TEE = "units_tee";
+
+/**
+ * Parse, then decode; a tee beside the decoder tells which frames follow a loss and which are
+ * keyframes (the damage figure). Its leaky queue never holds the decoder back.
+ */
+function parseAndDecode(options: ReceiverOptions): string {
+  return [
+    `h264parse name=${RECEIVER_PARSE}`,
+    `tee name=${UNITS_TEE}`,
+    decoderElement(options.decoder, options.lowLatency),
+  ].join(" ! ");
+}
+
+function unitsBranch(): string {
+  return ` ${UNITS_TEE}. ! queue max-size-buffers=30 max-size-bytes=0 max-size-time=0 leaky=downstream ! ` +
+    `appsink name=${UNITS_APPSINK} sync=false async=false max-buffers=30 drop=true enable-last-sample=false`;
 }
 
 export function receiverDescription(options: ReceiverOptions): string {
   const rtpCaps =
     `application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=${RTP_PAYLOAD_TYPE}`;
-  const head = options.input.kind === "webrtc" ? webrtcHead(options) : [
+  // The WebRTC session's source is added in front of the parser (webrtcSourceDescription).
+  const head = options.input.kind === "webrtc" ? parseAndDecode(options) : [
     inputElement(options.input, rtpCaps),
     // WebRTC in low latency: mode=none timestamps frames from RTP time alone (no arrival-time
     // smoothing), which lets the client map a decoded frame back to its RTP timestamp and the
@@ -147,10 +162,9 @@ export function receiverDescription(options: ReceiverOptions): string {
     // RTP input: each frame carries the sender's NTP time from RTCP sender reports (capture time).
     (options.input.kind === "udp" ? " add-reference-timestamp-meta=true" : ""),
     "rtph264depay",
-    "h264parse",
-    decoderElement(options.decoder, options.lowLatency),
+    parseAndDecode(options),
   ].join(" ! ");
-  return `${head} ! ${tail(options)}${rtcpBranch(options.input)}`;
+  return `${head} ! ${tail(options)}${unitsBranch()}${rtcpBranch(options.input)}`;
 }
 
 /** Decoded frames: to the tap, and to the window when there is one. */

@@ -13,10 +13,12 @@ import {
   RECEIVER_WEBRTC,
   receiverDescription,
   type ReceiverOptions,
+  UNITS_APPSINK,
   webrtcSourceDescription,
 } from "./receiver.ts";
 import type { WebRtcBin } from "../ffi/webrtc_bin.ts";
 import type { Branch } from "../ffi/branch.ts";
+import type { UnitMark } from "../stats/damage.ts";
 import type { Element } from "../ffi/element.ts";
 import { RTP_PAYLOAD_TYPE } from "./sender.ts";
 import { launch } from "./launch.ts";
@@ -29,6 +31,8 @@ export interface ReceiverHandlers {
   onFrame: (frame: Sample) => void;
   /** How many bytes of each decoded frame to copy into `frame.data` (default none). */
   frameBytes?: number;
+  /** Each access unit after the parser: its timestamp, and whether it is a keyframe or follows a loss. */
+  onUnit?: (unit: UnitMark) => void;
   /** A key pressed in the video window ("q", "Escape", ...). */
   onKey?: (key: string) => void;
   /** The decoder reported damage: ask the sender for a keyframe. */
@@ -41,6 +45,7 @@ export class ReceiverPipeline {
   #pipeline: Pipeline;
   #source: AppSrc | undefined;
   #tap: Promise<void>;
+  #units: Promise<void>;
   #closed = false;
   #decoder: Element | undefined;
   #options: ReceiverOptions;
@@ -68,6 +73,14 @@ export class ReceiverPipeline {
       // RTP and webrtcbin input: each frame carries the sender's NTP capture time from RTCP.
       const pull = { copyBytes: handlers.frameBytes ?? 0, ntpTime: options.input.kind !== "appsrc" };
       for await (const frame of frames.pull(pull)) handlers.onFrame(frame);
+    })();
+    const units = this.#pipeline.appSink(UNITS_APPSINK);
+    this.#units = (async () => {
+      for await (const unit of units.pull()) {
+        if (unit.pts !== undefined) {
+          handlers.onUnit?.({ pts: unit.pts, discont: unit.discont === true, key: unit.delta === false });
+        }
+      }
     })();
   }
 
@@ -104,7 +117,7 @@ export class ReceiverPipeline {
     if (this.#closed) return;
     this.#closed = true;
     await this.#pipeline.close();
-    await this.#tap;
+    await Promise.all([this.#tap, this.#units]);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

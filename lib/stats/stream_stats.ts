@@ -21,6 +21,8 @@ export interface StatusSnapshot {
   freezes: number;
   frozenMs: number;
   longestFreezeMs: number;
+  /** Frames decoded with data of theirs, or of a frame they depend on, missing (since the start). */
+  damaged: number;
 }
 
 /** A gap between two decoded frames longer than this is a freeze the pilot sees (3 frames at 30 fps). */
@@ -43,6 +45,7 @@ export class StreamStats {
   freezes = 0;
   frozenMs = 0;
   longestFreezeMs = 0;
+  damaged = 0;
   #lastFrameAt: number | undefined;
 
   constructor(now: () => number = () => performance.now()) {
@@ -59,7 +62,9 @@ export class StreamStats {
     this.#windowLost += lost;
   }
 
-  frame(width?: number, height?: number): void {
+  /** A decoded frame, of this size; `damaged` when data it needed never arrived (DamageTracker). */
+  frame(width?: number, height?: number, damaged = false): void {
+    if (damaged) this.damaged++;
     const now = this.#now();
     if (this.#lastFrameAt !== undefined && now - this.#lastFrameAt > FREEZE_MS) {
       const gap = now - this.#lastFrameAt;
@@ -105,6 +110,7 @@ export class StreamStats {
       freezes: this.freezes,
       frozenMs: this.frozenMs,
       longestFreezeMs: this.longestFreezeMs,
+      damaged: this.damaged,
     };
     this.#windowLatency = [];
     this.#windowBuiltIn = [];
@@ -130,6 +136,9 @@ export function formatStatus(snap: StatusSnapshot, extra: string[] = []): string
     size,
     ...latencyFields(snap),
     `frames ${snap.frames}`,
+    ...(snap.damaged > 0
+      ? [`damaged ${snap.damaged} (${(100 * snap.damaged / Math.max(1, snap.frames)).toFixed(1)}%)`]
+      : []),
     ...(snap.freezes > 0
       ? [
         `freezes ${snap.freezes} (${(snap.frozenMs / 1000).toFixed(1)} s, longest ${

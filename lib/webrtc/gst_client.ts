@@ -52,6 +52,7 @@ export class GstReceiverSession implements WebRtcViewing {
   #reported: Traffic = { bytes: 0, packets: 0, lost: 0 };
   #capturesTrusted = false;
   #receiveBuffer: number | undefined;
+  #statsPending = false;
   #closed = false;
 
   private constructor(webrtc: WebRtcBin, requestKeyFrame: () => void) {
@@ -80,8 +81,10 @@ export class GstReceiverSession implements WebRtcViewing {
       webrtc.addTransceiver("recvonly", caps, { nack: true });
       webrtc.setRtpBinProperty("do-lost", true);
       await webrtc.setLocalDescription(await webrtc.createOffer());
-      const early = webrtc.setSessionProperty(0, "rtcp-min-interval", RTCP_MIN_INTERVAL_NS);
-      log.debug(`RTCP interval set before the answer: ${early}`);
+      // NACKs go out in RTCP: at the default 5 s minimum interval they expired before they were
+      // sent (rtpsession: "Removing N expired NACKS"). 20 ms lets each out within the wait for it.
+      // The session exists once the offer is set; if not, once the answer is.
+      const rtcpSet = webrtc.setSessionProperty(0, "rtcp-min-interval", RTCP_MIN_INTERVAL_NS);
       await webrtc.gathered(gatherTimeoutMs(options.ice), options.signal);
       const offer = webrtc.localDescription()?.sdp ?? "";
       log.debug("Offer gathered");
@@ -92,9 +95,7 @@ export class GstReceiverSession implements WebRtcViewing {
         type: "answer",
         sdp: pairableCandidates(answer.sdp, options.ice.addresses),
       });
-      // NACKs go out in RTCP: at the default 5 s minimum interval they expired before they were
-      // sent (rtpsession: "Removing N expired NACKS"). 20 ms lets each out within the wait for it.
-      webrtc.setSessionProperty(0, "rtcp-min-interval", RTCP_MIN_INTERVAL_NS);
+      if (!rtcpSet) webrtc.setSessionProperty(0, "rtcp-min-interval", RTCP_MIN_INTERVAL_NS);
       // Only rov-server's gstreamer engine stamps sender reports with the capture time; werift's
       // carry the send time, which would hide the encoder's share of the latency.
       session.#capturesTrusted = answer.engine === "gstreamer";
@@ -128,8 +129,10 @@ export class GstReceiverSession implements WebRtcViewing {
       onState?.(state);
       if (state === "connected") this.#watchEvery(WATCH_MS, onState);
     }
-    if (state !== "connected") return;
-    this.#webrtc.stats().then((stats) => this.#read(stats), (error) => log.debug(`WebRTC stats: ${error}`));
+    if (state !== "connected" || this.#statsPending) return;
+    this.#statsPending = true;
+    this.#webrtc.stats().then((stats) => this.#read(stats), (error) => log.debug(`WebRTC stats: ${error}`))
+      .finally(() => this.#statsPending = false);
   }
 
   #read(stats: PlainObject): void {

@@ -25,7 +25,7 @@ Deno.test("receiverDescription passes packets at once with jitter-buffer latency
   );
   assertMatch(
     text,
-    /rtpjitterbuffer name=jitter latency=0 drop-on-latency=true mode=none ! rtph264depay ! h264parse ! avdec_h264 name=decoder thread-type=slice ! appsink name=frames/,
+    /rtpjitterbuffer name=jitter latency=0 drop-on-latency=true mode=none ! rtph264depay ! h264parse name=parse ! tee name=units_tee ! avdec_h264 name=decoder thread-type=slice ! appsink name=frames/,
   );
 });
 
@@ -33,7 +33,7 @@ Deno.test("receiverDescription with a window tees to the display, unsynchronised
   const text = receiverDescription({ ...base, sink: "ximagesink" });
   assertMatch(
     text,
-    /tee name=split .*appsink name=frames.*videoconvert ! ximagesink name=display sync=false async=false$/,
+    /tee name=split .*appsink name=frames.*videoconvert ! ximagesink name=display sync=false async=false units_tee\. ! queue .*leaky=downstream ! appsink name=units /,
   );
   const smooth = receiverDescription({
     ...base,
@@ -44,7 +44,7 @@ Deno.test("receiverDescription with a window tees to the display, unsynchronised
   });
   assertMatch(smooth, /rtpjitterbuffer name=jitter latency=200 drop-on-latency=false/);
   assertMatch(smooth, /openh264dec name=decoder/);
-  assertMatch(smooth, /sync=true async=false$/);
+  assertMatch(smooth, /sync=true async=false /);
 });
 
 Deno.test("receiverDescription reads RTP from UDP itself: joins a multicast group, or listens for unicast", () => {
@@ -100,7 +100,7 @@ Deno.test("receiverDescription parses in GStreamer with and without a window, fr
 
 Deno.test("receiverDescription for webrtcbin starts at the parser; each session's source ends at the depayloader", () => {
   const description = receiverDescription({ ...base, input: { kind: "webrtc" } });
-  assertMatch(description, /^h264parse name=parse ! avdec_h264 name=decoder/);
+  assertMatch(description, /^h264parse name=parse ! tee name=units_tee ! avdec_h264 name=decoder/);
   assert(!description.includes("webrtcbin"), "the session's webrtcbin is added later");
   const source = webrtcSourceDescription({ latencyMs: 0 });
   assertMatch(source, /^webrtcbin name=webrtc .*latency=0 webrtc\. ! rtph264depay name=depay /);
