@@ -111,8 +111,17 @@ async function main(args: string[]): Promise<number> {
       ? [snap.builtInP50, snap.builtInP95!]
       : undefined;
     if (measured) {
-      viewing?.reportLatency(measured[0], measured[1]);
-      control?.reportLatency(measured[0], measured[1]);
+      const figures = {
+        p50: measured[0],
+        p95: measured[1],
+        frames: snap.frames,
+        damaged: snap.damaged,
+        freezes: snap.freezes,
+        frozenMs: Math.round(snap.frozenMs),
+        longestFreezeMs: Math.round(snap.longestFreezeMs),
+      };
+      viewing?.reportLatency(figures);
+      control?.reportLatency(figures);
     }
     // Plain RTP has no session to watch: the stream just resumes; scripts (--no-reconnect) exit.
     if (

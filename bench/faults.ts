@@ -136,12 +136,15 @@ async function lossRow(transport: Transport, percent: number, seconds: number): 
   const latencies = list.map((r) => r.latencyMs).filter((v): v is number => v !== undefined);
   const viewers = (api.viewers as { keyFramesRequested?: number; nacksReceived?: number }[] | undefined) ??
     [];
+  const damaged = 100 * list.filter((r) => r.damaged).length / Math.max(1, list.length);
   await Deno.remove(dir, { recursive: true });
-  return `| ${transport} | ${percent} % | ${list.length} | ${fmt(f.total / 1000, 1)} s | ${
-    fmt(f.longest)
-  } ms | ${fmt(percentile(latencies, 50), 1)} | ${fmt(percentile(latencies, 95), 1)} | ${
-    viewers[0]?.keyFramesRequested ?? "—"
-  } PLI, ${viewers[0]?.nacksReceived ?? "—"} NACK | ${api.keyFramesSent ?? "—"} |`;
+  return `| ${transport} | ${percent} % | ${list.length} | ${fmt(damaged, 1)} % | ${
+    fmt(f.total / 1000, 1)
+  } s | ${fmt(f.longest)} ms | ${fmt(percentile(latencies, 50), 1)} | ${
+    fmt(percentile(latencies, 95), 1)
+  } | ${viewers[0]?.keyFramesRequested ?? "—"} PLI, ${viewers[0]?.nacksReceived ?? "—"} NACK | ${
+    api.keyFramesSent ?? "—"
+  } |`;
 }
 
 /** The first frame after `since` (wall clock), in ms after it; undefined when none came. */

@@ -7,7 +7,7 @@
  * `POST /api/rtp-viewers/<id>/latency`, `GET /stream.sdp`.
  */
 import { CLOCK_PATH, encodeClockReply, KEYFRAME_PATH, LATENCY_PATH } from "./clock_exchange.ts";
-import { decodeTelemetry, TelemetryError } from "./telemetry.ts";
+import { decodeTelemetry, type LatencyMessage, TelemetryError } from "./telemetry.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import {
   encodeSessionDescription,
@@ -41,13 +41,11 @@ export interface SignallingBackend {
   reportRtpLatency?(viewer: string, latency: ViewerLatency): void;
 }
 
-/** A viewer's capture → decoded latency as it reports it. */
-export interface ViewerLatency {
-  p50: number;
-  p95: number;
-  /** The error bound of its clock-offset estimate. */
-  offsetBoundMs?: number;
-}
+/**
+ * A viewer's capture → decoded latency and damage figures as it reports them, with the error bound
+ * of its clock-offset estimate (`offsetBoundMs`).
+ */
+export type ViewerLatency = Omit<LatencyMessage, "t">;
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -194,7 +192,8 @@ function decodeLatency(text: string): ViewerLatency {
   try {
     const message = decodeTelemetry(text);
     if (message.t === "latency") {
-      return { p50: message.p50, p95: message.p95, offsetBoundMs: message.offsetBoundMs };
+      const { t: _, ...latency } = message;
+      return latency;
     }
   } catch (error) {
     if (error instanceof TelemetryError) throw new SignallingError(400, error.message);

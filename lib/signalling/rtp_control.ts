@@ -13,7 +13,7 @@ import {
   latencyPath,
   parseClockReply,
 } from "./clock_exchange.ts";
-import { encodeTelemetry } from "./telemetry.ts";
+import { encodeTelemetry, type ViewerFigures } from "./telemetry.ts";
 import { log } from "../log.ts";
 
 const KEYFRAME_INTERVAL_MS = 300;
@@ -78,10 +78,10 @@ export class RtpControl {
     return true;
   }
 
-  /** Tells the server this viewer's latency, for its status page. */
-  reportLatency(p50: number, p95: number): void {
+  /** Tells the server this viewer's latency and damage figures, for its status page. */
+  reportLatency(figures: ViewerFigures): void {
     if (this.#signal.aborted) return;
-    const body = encodeTelemetry({ t: "latency", p50, p95, offsetBoundMs: this.clock.boundMs });
+    const body = encodeTelemetry({ t: "latency", ...figures, offsetBoundMs: this.clock.boundMs });
     this.#fetch(latencyPath(this.id), "POST", body).then((r) => r.body?.cancel(), (e) => this.#warn(e));
   }
 

@@ -16,8 +16,25 @@ export type Telemetry =
   | { t: "ping"; c0: number }
   /** The ping's c0, and the server clock at receiving (s1) and at answering (s2). */
   | { t: "pong"; c0: number; s1: number; s2: number }
-  /** The viewer's capture → decoded latency over the last second. */
-  | { t: "latency"; p50: number; p95: number; offsetBoundMs?: number };
+  /** The viewer's capture → decoded latency over the last second, and its damage figures. */
+  | LatencyMessage;
+
+/** What a viewer reports of its picture, each second. */
+export interface ViewerFigures {
+  /** Capture → decoded latency over the last second, ms. */
+  p50: number;
+  p95: number;
+  /** Since the viewer started: frames decoded, of which damaged, and its freezes (gaps over 100 ms). */
+  frames?: number;
+  damaged?: number;
+  freezes?: number;
+  frozenMs?: number;
+  longestFreezeMs?: number;
+}
+
+export type LatencyMessage = { t: "latency"; offsetBoundMs?: number } & ViewerFigures;
+
+const COUNTS = ["offsetBoundMs", "frames", "damaged", "freezes", "frozenMs", "longestFreezeMs"] as const;
 
 /** A malformed telemetry message. */
 export class TelemetryError extends Error {
@@ -62,9 +79,13 @@ export function decodeTelemetry(text: string): Telemetry {
     case "pong":
       return { t: "pong", c0: num(value.c0, "c0"), s1: num(value.s1, "s1"), s2: num(value.s2, "s2") };
     case "latency": {
-      const message: Telemetry = { t: "latency", p50: num(value.p50, "p50"), p95: num(value.p95, "p95") };
-      if (value.offsetBoundMs !== undefined) {
-        message.offsetBoundMs = num(value.offsetBoundMs, "offsetBoundMs");
+      const message: LatencyMessage = {
+        t: "latency",
+        p50: num(value.p50, "p50"),
+        p95: num(value.p95, "p95"),
+      };
+      for (const field of COUNTS) {
+        if (value[field] !== undefined) message[field] = num(value[field], field);
       }
       return message;
     }

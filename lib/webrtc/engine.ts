@@ -4,6 +4,7 @@
  * `werift` (pure TypeScript) is the portable one. Pure: what is installed is an argument.
  */
 import type { ViewerKind, ViewerLatency } from "../signalling/routes.ts";
+import type { ViewerFigures } from "../signalling/telemetry.ts";
 
 export type WebRtcEngineName = "gstreamer" | "werift";
 export type EngineChoice = "auto" | WebRtcEngineName;
@@ -149,6 +150,6 @@ export interface WebRtcViewing {
   /** Asks the server for a keyframe (rate-limited). */
   requestKeyFrame(): void;
   /** Tells the server this viewer's latency, for its status page. */
-  reportLatency(p50: number, p95: number): void;
+  reportLatency(figures: ViewerFigures): void;
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import type { WebRtcBin } from "../ffi/webrtc_bin.ts";
 import type { PlainObject } from "../ffi/gobject.ts";
 import type { SessionDescription } from "../signalling/session_description.ts";
 import { RtpControl } from "../signalling/rtp_control.ts";
+import type { ViewerFigures } from "../signalling/telemetry.ts";
 import { log } from "../log.ts";
 import { RECEIVE_BUFFER_BYTES } from "../media/receiver.ts";
 import { hasCandidates } from "./gathered.ts";
@@ -21,10 +22,11 @@ const OFFERED = [
   { payloadType: 97, profileLevelId: "640034" },
 ];
 /**
- * Figures are read four times a second (a loss not repaired in time asks for a keyframe at once);
- * the state every 10 ms until connected, to size the socket at once.
+ * Figures are read once a second: damage asks for a keyframe at once from the decoded frames
+ * (DamageTracker), so reading them more often would only cost CPU. The state is read every 10 ms
+ * until connected, to size the socket at once.
  */
-const WATCH_MS = 250;
+const WATCH_MS = 1000;
 /** RTCP (and the NACKs in it) at least every 20 ms: see GstReceiverSession.connect. */
 const RTCP_MIN_INTERVAL_NS = 20_000_000;
 const CONNECTING_WATCH_MS = 10;
@@ -177,8 +179,8 @@ export class GstReceiverSession implements WebRtcViewing {
   }
 
   /** Tells the server this viewer's latency, for its status page. */
-  reportLatency(p50: number, p95: number): void {
-    this.#control?.reportLatency(p50, p95);
+  reportLatency(figures: ViewerFigures): void {
+    this.#control?.reportLatency(figures);
   }
 
   close(): Promise<void> {

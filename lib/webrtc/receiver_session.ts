@@ -12,6 +12,7 @@ import {
   encodeTelemetry,
   TELEMETRY_LABEL,
   TelemetryError,
+  type ViewerFigures,
 } from "../signalling/telemetry.ts";
 import { CaptureTimes } from "../stats/capture_times.ts";
 import { wallClockMs } from "../wall_clock.ts";
@@ -107,11 +108,11 @@ export class ReceiverSession {
     ping();
   }
 
-  /** Tells the server this viewer's latency, for its status page. */
-  reportLatency(p50: number, p95: number): void {
+  /** Tells the server this viewer's latency and damage figures, for its status page. */
+  reportLatency(figures: ViewerFigures): void {
     if (this.#telemetry?.readyState !== "open") return;
     this.#telemetry.send(
-      encodeTelemetry({ t: "latency", p50, p95, offsetBoundMs: this.captureTimes.clock.boundMs }),
+      encodeTelemetry({ t: "latency", ...figures, offsetBoundMs: this.captureTimes.clock.boundMs }),
     );
   }
 

@@ -9,6 +9,7 @@ import {
   TELEMETRY_LABEL,
   TelemetryError,
 } from "../signalling/telemetry.ts";
+import type { ViewerLatency } from "../signalling/routes.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import type { H264Profile } from "../media/h264.ts";
 import { answerFormat, keepOnlyPayload, OfferError } from "./h264_codec.ts";
@@ -53,7 +54,7 @@ export class Viewer implements RtpSink {
   #lastRtcp = performance.now();
   #telemetry: RTCDataChannel | undefined;
   /** The viewer's own capture → decoded latency, as it last reported it. */
-  latency: { p50: number; p95: number; offsetBoundMs?: number; at: number } | undefined;
+  latency: (ViewerLatency & { at: number }) | undefined;
   #watchdog: ReturnType<typeof setInterval>;
   bytesSent = 0;
   packetsSent = 0;
@@ -131,12 +132,8 @@ export class Viewer implements RtpSink {
           encodeTelemetry({ t: "pong", c0: message.c0, s1: received, s2: wallClockMs() }),
         );
       } else if (message.t === "latency") {
-        this.latency = {
-          p50: message.p50,
-          p95: message.p95,
-          offsetBoundMs: message.offsetBoundMs,
-          at: Date.now(),
-        };
+        const { t: _, ...latency } = message;
+        this.latency = { ...latency, at: Date.now() };
       }
     } catch (error) {
       if (!(error instanceof TelemetryError)) throw error; // a malformed message is ignored

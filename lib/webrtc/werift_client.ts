@@ -6,6 +6,7 @@
 import { rtpSequence, SequenceTracker } from "../stats/sequence_tracker.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import type { SessionDescription } from "../signalling/session_description.ts";
+import type { ViewerFigures } from "../signalling/telemetry.ts";
 import type { DecodedFrame, Traffic, WebRtcViewing } from "./engine.ts";
 import { startsKeyFrame } from "./h264_rtp.ts";
 import type { IceOptions } from "./ice_policy.ts";
@@ -85,8 +86,8 @@ export class WeriftViewing implements WebRtcViewing {
     this.#session?.requestKeyFrame();
   }
 
-  reportLatency(p50: number, p95: number): void {
-    this.#session?.reportLatency(p50, p95);
+  reportLatency(figures: ViewerFigures): void {
+    this.#session?.reportLatency(figures);
   }
 
   async close(): Promise<void> {

@@ -80,6 +80,9 @@ for (const { transport, engine } of MODES) {
         const status = await (await fetch(`${server.url}/api/status`)).json();
         assertEquals(status.rtpViewers.length, 1, JSON.stringify(status.rtpViewers));
         assert(status.rtpViewers[0].latency.p50 > 0, JSON.stringify(status.rtpViewers));
+        // With its damage figures: frames decoded, damaged ones and freezes since it started.
+        const figures = status.rtpViewers[0].latency;
+        assert(figures.frames > 0 && figures.damaged >= 0 && figures.freezes >= 0, JSON.stringify(figures));
       }
     } finally {
       await server.stop();

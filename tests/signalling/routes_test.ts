@@ -143,9 +143,11 @@ Deno.test("signallingHandler takes an RTP viewer's latency report and refuses ma
   const b = backend();
   const handle = signallingHandler(b);
   const path = latencyPath("0d9c6f38-6f0e");
-  const ok = await handle(post(path, '{"t":"latency","p50":8.5,"p95":12}', "application/json"));
+  const ok = await handle(
+    post(path, '{"t":"latency","p50":8.5,"p95":12,"frames":300,"damaged":3}', "application/json"),
+  );
   assertEquals(ok.status, 204);
-  assertEquals(b.reports, [{ id: "0d9c6f38-6f0e", p50: 8.5, p95: 12, offsetBoundMs: undefined }]);
+  assertEquals(b.reports, [{ id: "0d9c6f38-6f0e", p50: 8.5, p95: 12, frames: 300, damaged: 3 }]);
   for (const body of ['{"t":"ping","c0":1}', '{"t":"latency","p50":"x","p95":1}', "nope"]) {
     const response = await handle(post(path, body, "application/json"));
     assertEquals(response.status, 400, body);
