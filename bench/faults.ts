@@ -4,7 +4,15 @@
  * own, where nftables drops UDP at random (loss) or entirely (a cut). Writes the "Faults" section of
  * bench/RESULTS.md. Figures come from the client's --stats-json (one record per decoded frame).
  */
-import { CLIENT, DENO, freeRtpPort, rtpArgs, start, startServer } from "../tests/support/processes.ts";
+import {
+  CLIENT,
+  DENO,
+  freeRtpPort,
+  rtpArgs,
+  start,
+  startServer,
+  viewerArgs,
+} from "../tests/support/processes.ts";
 import { loopbackNamespace, type Namespace } from "../tests/support/netns.ts";
 import { percentile } from "../lib/stats/percentiles.ts";
 import { FREEZE_MS } from "../lib/stats/stream_stats.ts";
@@ -93,18 +101,17 @@ function freezes(list: Frame[]): { total: number; longest: number } {
   return { total, longest };
 }
 
+/** The arguments that pick `transport`, the same for server and client. */
+function transportArgs(transport: Transport): string[] {
+  return transport === "rtp" ? rtpArgs(freeRtpPort()) : ["--webrtc-engine", transport];
+}
+
 /** Server and client of `transport` in `ns`; the client writes its frames to `jsonl`. */
 async function session(ns: Namespace, transport: Transport, jsonl: string, seconds: number) {
-  const port = freeRtpPort();
-  const how = transport === "rtp" ? rtpArgs(port) : ["--webrtc-engine", transport];
+  const how = transportArgs(transport);
   const server = await startServer([...SIZE, ...how], { wrap: ns.wrap });
   const client = start(CLIENT, [
-    "--host",
-    "127.0.0.1",
-    "--signal-port",
-    String(server.port),
-    ...how,
-    "--headless",
+    ...viewerArgs(server, ...how),
     "--duration",
     String(seconds),
     "--stats-json",
@@ -196,23 +203,13 @@ async function restartRow(transport: Transport): Promise<string> {
 /** 20 fresh clients one after another under 2 % loss: how many got a picture, and how fast. */
 async function freshRow(transport: Transport): Promise<string> {
   await using ns = await namespace();
-  const port = freeRtpPort();
-  const how = transport === "rtp" ? rtpArgs(port) : ["--webrtc-engine", transport];
+  const how = transportArgs(transport);
   const server = await startServer([...SIZE, ...how], { wrap: ns.wrap });
   await setLoss(ns, 2);
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {
     const t0 = performance.now();
-    const client = start(CLIENT, [
-      "--host",
-      "127.0.0.1",
-      "--signal-port",
-      String(server.port),
-      ...how,
-      "--headless",
-      "--frames",
-      "1",
-    ], { wrap: ns.wrap });
+    const client = start(CLIENT, viewerArgs(server, ...how, "--frames", "1"), { wrap: ns.wrap });
     const got = await client.stderr.wait(/First frame/, 10_000).then(
       () => performance.now() - t0,
       () => undefined,

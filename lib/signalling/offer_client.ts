@@ -19,8 +19,7 @@ export async function postOffer(
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<SessionDescription> {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const { signal, timeout } = withTimeout(options.signal, timeoutMs);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -56,8 +55,7 @@ export async function viewerLiveness(
   id: string,
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<ViewerLiveness> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 500);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const { signal, timeout } = withTimeout(options.signal, options.timeoutMs ?? 500);
   try {
     const response = await fetch(`${origin}/api/viewers/${encodeURIComponent(id)}`, { signal });
     await response.body?.cancel();
@@ -72,8 +70,7 @@ export async function serverStamps(
   origin: string,
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
 ): Promise<boolean> {
-  const timeout = AbortSignal.timeout(options.timeoutMs ?? 2000);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const { signal } = withTimeout(options.signal, options.timeoutMs ?? 2000);
   try {
     const response = await fetch(`${origin}/api/status`, { signal });
     if (!response.ok) {
@@ -85,6 +82,12 @@ export async function serverStamps(
   } catch {
     return false;
   }
+}
+
+/** `signal` (when given) or `ms` passing, whichever comes first; `timeout` tells which it was. */
+function withTimeout(given: AbortSignal | undefined, ms: number) {
+  const timeout = AbortSignal.timeout(ms);
+  return { timeout, signal: given ? AbortSignal.any([given, timeout]) : timeout };
 }
 
 function reasonOf(error: unknown): string {
