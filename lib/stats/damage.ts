@@ -50,8 +50,13 @@ export class DamageTracker {
         // A keyframe that starts the stream (or follows the gap) mends it at once.
         if (mark.discont && !mark.key) loss = mark.pts;
       }
-      const since = [loss, this.#concealedAt].filter((t): t is bigint => t !== undefined);
-      const latest = since.length ? since.reduce((a, b) => (a > b ? a : b)) : undefined;
+      // Damage since the later of the two.
+      const concealed = this.#concealedAt;
+      const latest = loss === undefined
+        ? concealed
+        : concealed === undefined || loss > concealed
+        ? loss
+        : concealed;
       if (latest !== undefined && (key === undefined || key < latest)) damaged = true;
       else if (
         key !== undefined && this.#concealedAt !== undefined && key >= this.#concealedAt && !corrupted

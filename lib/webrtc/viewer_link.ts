@@ -168,7 +168,6 @@ export class ViewerLink<S extends LinkSession> {
     let probing: Promise<void> | undefined;
     let liveness: ViewerLiveness | undefined;
     let lastProbe = -Infinity;
-    let everLive = false;
     let repairAt = -Infinity;
     while (!signal.aborted) {
       if (failure !== undefined) return failure;
@@ -185,7 +184,6 @@ export class ViewerLink<S extends LinkSession> {
           return `no picture within ${t.pictureTimeoutMs / 1000} s of connecting`;
         }
       } else if (now - last < t.stallMs) {
-        everLive = true;
         liveness = undefined;
         this.#set("live");
       } else {
@@ -202,7 +200,7 @@ export class ViewerLink<S extends LinkSession> {
           }, () => probing = undefined);
         }
       }
-      await this.#sleep(everLive ? 25 : 50, signal);
+      await this.#sleep(live ? 25 : 50, signal);
     }
     return undefined;
   }
