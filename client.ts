@@ -103,7 +103,11 @@ async function main(args: string[]): Promise<number> {
     const traffic = viewing?.traffic();
     if (traffic) stats.traffic(traffic.bytes, traffic.packets, traffic.lost);
     const snap = stats.snapshot();
-    const state = link?.state === "reconnecting" || link?.state === "stalled" ? [link.state] : [];
+    const state = link?.state === "reconnecting" || link?.state === "stalled"
+      ? [link.state]
+      : link?.state === "source-lost"
+      ? ["camera lost on the server (retrying)"]
+      : [];
     console.log(formatStatus(snap, [decoder.element, ...state]));
     const measured = snap.latencyP50 !== undefined
       ? [snap.latencyP50, snap.latencyP95!]
@@ -234,9 +238,10 @@ async function main(args: string[]): Promise<number> {
           isFatal: (error) => error instanceof SignallingError && error.status >= 400 && error.status < 500,
           onState: (state, reason) => {
             log.debug(`Link ${state}${reason ? `: ${reason}` : ""}`);
-            if (state === "stalled" || state === "reconnecting") {
+            if (state === "stalled" || state === "reconnecting" || state === "source-lost") {
               pictureLostAt ??= lastFrame > 0 ? lastFrame : performance.now();
             }
+            if (state === "source-lost") log.info(`Waiting: ${reason}`);
             if (state === "live" && pictureLostAt !== undefined) {
               log.info(`Picture back after ${((performance.now() - pictureLostAt) / 1000).toFixed(1)} s`);
               pictureLostAt = undefined;

@@ -191,6 +191,7 @@ async function main(args: string[]): Promise<number> {
     },
     hangUp: (id: string) => webrtc?.hangUp(id) ?? Promise.resolve(false),
     hasViewer: (id: string) => webrtc?.viewers().some((v) => v.id === id) ?? false,
+    sourceState: () => sender?.sourceState ?? "live",
     streamSdp: () => sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host),
     requestKeyFrame: () => sender?.requestKeyFrame(),
     // A WebRTC viewer of the gstreamer engine reports over HTTP under its own id; others are RTP viewers.
@@ -202,6 +203,8 @@ async function main(args: string[]): Promise<number> {
         service: SERVICE,
         name: options.name,
         source: options.source,
+        // A camera or --pipeline source that fails is retried: its state, failures and the last reason.
+        sourceFaults: sender?.sourceFaults(),
         transport: options.transport,
         webrtcEngine: webrtc?.engine ?? null,
         passthrough: options.filePassthrough,

@@ -10,6 +10,8 @@ export interface ServerOptions {
   source: SourceKind;
   device: number;
   file?: string;
+  /** --source pipeline: a GStreamer description that produces video. */
+  pipeline?: string;
   loop: boolean;
   width: number;
   height: number;
@@ -51,9 +53,11 @@ Usage: rov-server [options]
        rov-server doctor [options]   what this machine can run, and what to install
 
 Source
-  --source webcam|file|test|stamp  what to stream (default webcam); stamp: a measuring pattern with
-                             each frame's capture time in its pixels (rov-client shows the latency);
-                             test: the same picture with a clock (1920x1080 when the size is native)
+  --source webcam|file|test|stamp|pipeline  what to stream (default webcam); stamp: a measuring
+                             pattern with each frame's capture time in its pixels (rov-client shows the
+                             latency); test: the same picture with a clock (1920x1080 when native)
+  --pipeline DESCRIPTION     for --source pipeline: a GStreamer description producing video (raw, or
+                             anything decodebin decodes), e.g. "v4l2src device=/dev/video2 ! image/jpeg"
   --device N                 camera index: /dev/videoN on Linux, device index on Windows/macOS (default 0)
   --file PATH                video file for --source file (any container GStreamer decodes)
   --no-loop                  stop at the end of the file instead of looping
@@ -107,6 +111,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         source: { type: "string" },
         device: { type: "string" },
         file: { type: "string" },
+        pipeline: { type: "string" },
         "no-loop": { type: "boolean" },
         width: { type: "string" },
         height: { type: "string" },
@@ -149,11 +154,21 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     }
   }
   const filePassthrough = values["file-passthrough"] === true;
-  const source = choiceOption("source", str("source"), ["webcam", "file", "test", "stamp"] as const) ??
-    "webcam";
+  const source = choiceOption(
+    "source",
+    str("source"),
+    ["webcam", "file", "test", "stamp", "pipeline"] as const,
+  ) ?? "webcam";
   const file = str("file");
   if (source === "file" && !file) throw new CliError("--source file needs --file PATH");
   if (file !== undefined && source !== "file") throw new CliError("--file is only used with --source file");
+  const pipeline = str("pipeline");
+  if (source === "pipeline" && !pipeline?.trim()) {
+    throw new CliError('--source pipeline needs --pipeline "DESCRIPTION"');
+  }
+  if (pipeline !== undefined && source !== "pipeline") {
+    throw new CliError("--pipeline is only used with --source pipeline");
+  }
   if (filePassthrough && source !== "file") {
     throw new CliError("--file-passthrough needs --source file --file PATH");
   }
@@ -184,6 +199,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     source,
     device: intOption("device", str("device"), 0, 255) ?? 0,
     file,
+    pipeline,
     loop: values["no-loop"] !== true,
     width,
     height,

@@ -16,9 +16,15 @@ const STATE_CHANGE_FAILURE = 0;
 /**
  * Where a branch attaches: behind a tee (its unlinked sink pad), or into an element from the source
  * pad of its element `from` (named: a description with a sometimes-pad, like webrtcbin's, links it
- * later, and its other end must not be taken for the bin's input).
+ * later, and its other end must not be taken for the bin's input). `requested`: `into` gives each
+ * branch a request pad (a funnel), released when the branch closes.
  */
-export type BranchLink = { tee: string } | { into: string; from: string };
+export type BranchLink = { tee: string } | { into: string; from: string; requested?: boolean };
+
+export interface BranchOptions {
+  /** The bin's name before its number (default "branch"), so bus messages tell kinds of branch apart. */
+  prefix?: string;
+}
 
 /** Gives `bin` a "src" pad: the source pad of its element `from`. */
 function ghostSource(bin: Deno.PointerObject, from: string): void {
@@ -38,18 +44,26 @@ export class Branch {
   /** The tee it hangs behind, or the element it feeds. */
   #peer: Deno.PointerObject;
   #fromTee: boolean;
+  /** The peer's pad is a request pad, given back on close (a tee's, a funnel's). */
+  #requested: boolean;
   #children: { close(): void }[] = [];
   #closing: Promise<void> | undefined;
   readonly description: string;
   /** The bin's name, unique in the process: bus messages from inside it have it in their path. */
-  readonly name = `branch${branches++}`;
+  readonly name: string;
 
   /**
    * Parses `description` (its unlinked pad becomes the bin's), adds it to `pipeline`, starts it and
    * links it to `link`'s element.
    */
-  constructor(pipeline: Deno.PointerObject, description: string, link: BranchLink) {
+  constructor(
+    pipeline: Deno.PointerObject,
+    description: string,
+    link: BranchLink,
+    options: BranchOptions = {},
+  ) {
     const { gst } = gstreamer();
+    this.name = `${options.prefix ?? "branch"}${branches++}`;
     const error = outPointer();
     const bin = checked(
       gst.gst_parse_bin_from_description(cString(description), "tee" in link, error),
@@ -61,6 +75,7 @@ export class Branch {
     gst.gst_object_set_name(bin, cString(this.name));
     this.#pipeline = pipeline;
     this.#fromTee = "tee" in link;
+    this.#requested = "tee" in link || link.requested === true;
     this.#peer = elementByName(pipeline, "tee" in link ? link.tee : link.into);
     gst.gst_object_ref(bin); // ours, beside the pipeline's
     this.#handle = bin;
@@ -112,10 +127,9 @@ export class Branch {
     const own = gst.gst_element_get_static_pad(bin, cString(this.#fromTee ? "sink" : "src"));
     const peer = own === null ? null : gst.gst_pad_get_peer(own);
     if (own !== null && peer !== null) {
-      if (this.#fromTee) {
-        gst.gst_pad_unlink(peer, own);
-        gst.gst_element_release_request_pad(this.#peer, peer);
-      } else gst.gst_pad_unlink(own, peer);
+      if (this.#fromTee) gst.gst_pad_unlink(peer, own);
+      else gst.gst_pad_unlink(own, peer);
+      if (this.#requested) gst.gst_element_release_request_pad(this.#peer, peer);
     }
     if (peer !== null) gst.gst_object_unref(peer);
     if (own !== null) gst.gst_object_unref(own);

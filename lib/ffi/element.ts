@@ -1,6 +1,6 @@
 /** A named element of a running pipeline: properties and upstream events. */
 import { checked, cString, gstreamer } from "./gst.ts";
-import { hasProperty } from "./gobject.ts";
+import { getProperty, hasProperty, type Plain } from "./gobject.ts";
 
 const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
 
@@ -26,6 +26,11 @@ export class Element {
   /** Sets a property from its string form, as gst-launch would (enums, caps and numbers too). */
   set(property: string, value: string | number | boolean): void {
     gstreamer().gst.gst_util_set_object_arg(this.#live(), cString(property), cString(String(value)));
+  }
+
+  /** A property's value as plain data (an enum as its nick); a missing property throws. */
+  get(property: string): Plain {
+    return getProperty(this.#live(), property);
   }
 
   /** Whether the element has this property (newer GStreamer versions add some). */

@@ -16,7 +16,7 @@ import {
 } from "./gst.ts";
 import { AppSink } from "./app_sink.ts";
 import { AppSrc } from "./app_src.ts";
-import { Branch } from "./branch.ts";
+import { Branch, type BranchOptions } from "./branch.ts";
 import { WebRtcBin } from "./webrtc_bin.ts";
 import { Element, elementByName } from "./element.ts";
 
@@ -101,9 +101,17 @@ export class Pipeline {
   /**
    * Adds a branch built from `description` whose element `from` feeds the element `into` while the
    * pipeline runs (e.g. a new network source in front of a running decoder). Closed like addBranch's.
+   * `requested`: `into` gives it a request pad (a funnel's), released when the branch closes; `prefix`
+   * names the bin (see Branch).
    */
-  addSource(into: string, description: string, from: string): Branch {
-    const branch = new Branch(this.#live(), description, { into, from });
+  addSource(
+    into: string,
+    description: string,
+    from: string,
+    options: { requested?: boolean } & BranchOptions = {},
+  ): Branch {
+    const link = { into, from, requested: options.requested };
+    const branch = new Branch(this.#live(), description, link, { prefix: options.prefix });
     this.#branches.add(branch);
     return branch;
   }

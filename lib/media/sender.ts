@@ -2,7 +2,7 @@
  * The server's one pipeline: source → encoder (once; or the file's own H.264 in passthrough) →
  * RTP payloader → appsink (WebRTC: JavaScript fans packets out) or udpsink (RTP: no JS at all). Pure.
  */
-import { quote, sourceDescription, type SourceOptions } from "./source.ts";
+import { isRestartable, quote, sourceDescription, type SourceOptions } from "./source.ts";
 import { encoderDescription, type EncoderOptions } from "./encoder.ts";
 
 export const RTP_PAYLOAD_TYPE = 96;
@@ -15,6 +15,9 @@ export const SENDER_TEE = "fan";
 export const BRANCH_PAYLOADER = "pay";
 export const BRANCH_WEBRTC = "webrtc";
 export const BRANCH_QUEUE = "queue";
+/** A restartable source's bin ends in this element; the funnel it feeds is SOURCE_INPUT. */
+export const SOURCE_OUTPUT = "source_out";
+export const SOURCE_INPUT = "source_in";
 /** Frames a connected viewer's branch may hold while its link stalls, ns. */
 export const VIEWER_QUEUE_NS = 200_000_000;
 
@@ -110,6 +113,27 @@ export function rtcpPort(rtpPort: number): number {
   return rtpPort + 1;
 }
 
+/**
+ * A restartable source (camera, --pipeline) as its own bin, added to the running pipeline in front of
+ * SOURCE_INPUT and replaced when it fails (see SourceKeeper).
+ */
+export function sourceBranchDescription(options: SourceOptions): string {
+  return `${sourceDescription(options)} ! capsfilter name=${SOURCE_OUTPUT}`;
+}
+
+/**
+ * Where a restartable source's bin joins the pipeline: a funnel. A failing source sends EOS after its
+ * error; the funnel passes EOS on only once all its inputs have had one, and an idle input (an appsrc
+ * that never pushes) never does, so the encoder and every viewer's session outlive the source.
+ */
+function sourceInputDescription(): string {
+  return `funnel name=${SOURCE_INPUT}`;
+}
+
+function sourceHoldDescription(): string {
+  return `appsrc name=source_hold is-live=true format=time ! ${SOURCE_INPUT}.`;
+}
+
 export function senderDescription(options: SenderOptions): string {
   // With a tee, each viewer's branch has its own payloader: access units go to the tee as they are.
   const payloader = options.output.kind === "tee" ? [] : [payloaderDescription(RTP_PAYLOAD_TYPE)];
@@ -125,8 +149,9 @@ export function senderDescription(options: SenderOptions): string {
     // instead of building up seconds of delay.
     ? "queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream"
     : "queue max-size-buffers=30 max-size-bytes=0 max-size-time=0";
-  return [
-    sourceDescription(options),
+  const restartable = isRestartable(options.source);
+  const chain = [
+    restartable ? sourceInputDescription() : sourceDescription(options),
     queue,
     "videoconvert",
     encoderDescription({
@@ -138,4 +163,5 @@ export function senderDescription(options: SenderOptions): string {
     ...payloader,
     outputDescription(options.output),
   ].join(" ! ");
+  return restartable ? `${chain} ${sourceHoldDescription()}` : chain;
 }

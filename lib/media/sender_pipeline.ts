@@ -11,14 +11,18 @@ import {
   SENDER_TEE,
   senderDescription,
   type SenderOptions,
+  SOURCE_INPUT,
+  SOURCE_OUTPUT,
+  sourceBranchDescription,
 } from "./sender.ts";
+import { SourceKeeper, type SourceKeeperTiming, type SourceState } from "./source_keeper.ts";
 import type { Branch } from "../ffi/branch.ts";
 import { asMediaError, launch } from "./launch.ts";
 import { describeMediaError, MediaError, noVideoIn } from "./media_error.ts";
 import { KeyFrameLimiter } from "./key_frame_limiter.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import { STAMP_APPSRC, StampSource } from "./stamp_source.ts";
-import { syntheticSize } from "./source.ts";
+import { isRestartable, sourceLabel, syntheticSize } from "./source.ts";
 import { log } from "../log.ts";
 
 export interface SenderHandlers {
@@ -37,6 +41,8 @@ export interface SenderStartOptions {
   loop: boolean;
   /** How long to wait for the first packet before calling the source dead. */
   startTimeoutMs?: number;
+  /** A restartable source's retry timing (tests shorten it). */
+  sourceTiming?: Partial<SourceKeeperTiming>;
 }
 
 /** At most one keyframe per this interval, however many viewers ask (requests in between wait). */
@@ -65,6 +71,7 @@ export class SenderPipeline {
   #closed = false;
   #handlers: SenderHandlers;
   #stamps: StampSource | undefined;
+  #keeper: SourceKeeper | undefined;
   /** RTP packets (or, with a tee output, access units) and their bytes, out of the encoder. */
   packets = 0;
   bytes = 0;
@@ -95,13 +102,22 @@ export class SenderPipeline {
         clock: options.source === "test",
       });
     }
+    if (isRestartable(options.source)) this.#keeper = this.#keepSource(options);
     // With a UDP output GStreamer sends by itself; JavaScript only watches.
     this.#pump = options.output.kind !== "udp"
       ? this.#forward(pipeline.appSink(SENDER_APPSINK), firstPacket)
       : Promise.resolve();
     pipeline.watch((event) => {
       if (this.#closed) return;
-      if (event.type === "state" && options.output.kind === "udp" && /^pipeline\d+$/.test(event.source)) {
+      if (this.#keeper?.owns(event)) {
+        // Before start-up has finished, a source that fails is the start-up error; after, it is retried.
+        if (!this.#running && event.type === "error") {
+          const context = { os: options.os, source: options, passthrough: options.passthrough };
+          this.#handlers.onError(new MediaError(describeMediaError(event.message, event.debug, context)));
+        } else this.#keeper.handle(event);
+      } else if (
+        event.type === "state" && options.output.kind === "udp" && /^pipeline\d+$/.test(event.source)
+      ) {
         if (event.to === "playing") firstPacket();
       } else if (event.type === "error" && /\/GstBin:branch\d+/.test(event.path)) {
         // One viewer's branch failed (its peer went away mid-handshake, say): that viewer only.
@@ -126,6 +142,30 @@ export class SenderPipeline {
 
   #rtpOffset = 0;
   #output: SenderOptions["output"];
+  /** Start-up has finished: from now on a restartable source's failure is retried. */
+  #running = false;
+
+  /**
+   * A camera or --pipeline source, in its own bin in front of the encoder: retried when it fails. Its
+   * progress is what comes out of the encoder (access units, packets, or bytes the udpsink sent).
+   */
+  #keepSource(options: SenderOptions & SenderStartOptions): SourceKeeper {
+    const udpSink = options.output.kind === "udp" ? this.#pipeline.element(SENDER_APPSINK) : undefined;
+    return new SourceKeeper(this.#pipeline, {
+      label: sourceLabel(options),
+      description: sourceBranchDescription(options),
+      into: SOURCE_INPUT,
+      from: SOURCE_OUTPUT,
+      progress: () => udpSink ? Number(udpSink.get("bytes-served")) : this.packets,
+      describe: (event) => {
+        const context = { os: options.os, source: options, passthrough: options.passthrough };
+        return describeMediaError(event.message, event.debug, context);
+      },
+      onBack: () => this.#keyFrames.request(),
+      // A slow camera (a few frames a second) is not taken for a stalled one.
+      timing: { stallMs: Math.max(2000, 10_000 / options.fps), ...options.sourceTiming },
+    });
+  }
 
   /** Whether nothing has been sent yet; a UDP output is only watched once it has a packet count. */
   #sentNothing(output: SenderOptions["output"]): boolean {
@@ -213,13 +253,55 @@ export class SenderPipeline {
       );
       pipeline.play();
       sender.#stamps?.start(options.fps);
+      if (sender.#keeper) await sender.#addFirstSource(started.promise, sourceLabel(options));
       await started.promise.finally(() => clearTimeout(timer));
       sender.#handlers = handlers;
+      sender.#running = true;
+      sender.#keeper?.watch();
       return sender;
     } catch (error) {
       await (sender?.close() ?? pipeline.close());
       throw asMediaError(error, context);
     }
+  }
+
+  /**
+   * Adds a restartable source's first bin. When it cannot start, GStreamer's own reason arrives on the
+   * bus a moment later and rejects `started`; that line is the one the user sees.
+   */
+  async #addFirstSource(started: Promise<void>, label: string): Promise<void> {
+    try {
+      this.#keeper!.add();
+    } catch (error) {
+      const late = new Promise((resolve) => setTimeout(resolve, 1000));
+      await Promise.race([started, late]);
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new MediaError(`${label} did not start: ${reason}`);
+    }
+  }
+
+  /** Whether a restartable source delivers frames ("lost" while it is retried); always live otherwise. */
+  get sourceState(): SourceState {
+    return this.#keeper?.state ?? "live";
+  }
+
+  /** A restartable source's failures and retries, for /api/status (undefined for other sources). */
+  sourceFaults(): {
+    state: SourceState;
+    failures: number;
+    restarts: number;
+    lostForS: number;
+    lastError?: string;
+  } | undefined {
+    const keeper = this.#keeper;
+    if (!keeper) return undefined;
+    return {
+      state: keeper.state,
+      failures: keeper.failures,
+      restarts: keeper.restarts,
+      lostForS: Math.round(keeper.lostMs / 100) / 10,
+      lastError: keeper.lastError,
+    };
   }
 
   #wallOffset: { ms: number; at: number } | undefined;
@@ -250,6 +332,7 @@ export class SenderPipeline {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#keeper?.close();
     this.#keyFrames.close();
     this.#stamps?.stop();
     await this.#pipeline.close();

@@ -1,13 +1,15 @@
-/** Pipeline descriptions of video sources: camera, file, test pattern. Pure functions. */
+/** Pipeline descriptions of video sources: camera, file, test pattern, a user's pipeline. Pure functions. */
 import type { HostOs } from "../ffi/library_path.ts";
 
-export type SourceKind = "webcam" | "file" | "test" | "stamp";
+export type SourceKind = "webcam" | "file" | "test" | "stamp" | "pipeline";
 
 export interface SourceOptions {
   source: SourceKind;
   /** Camera index: /dev/videoN on Linux, device-index elsewhere. */
   device: number;
   file?: string;
+  /** A GStreamer description producing video, for --source pipeline. */
+  pipeline?: string;
   /** Output size; 0 keeps the source's native size. */
   width: number;
   height: number;
@@ -48,6 +50,29 @@ export function syntheticSize(options: Pick<SourceOptions, "source" | "width" | 
   return options.source === "test" ? [1920, 1080] : [1280, 720];
 }
 
+/**
+ * Whether the source can fail and come back while the server runs (a camera reset, a crashed capture
+ * process): it is then kept apart from the encoder, and restarted on its own (see SourceKeeper).
+ * A file, and the server's own pictures, are not.
+ */
+export function isRestartable(source: SourceKind): boolean {
+  return source === "webcam" || source === "pipeline";
+}
+
+/** How the logs name the source: "Camera /dev/video0". */
+export function sourceLabel(options: Pick<SourceOptions, "source" | "device" | "os" | "file">): string {
+  switch (options.source) {
+    case "webcam":
+      return options.os === "linux" ? `Camera /dev/video${options.device}` : `Camera ${options.device}`;
+    case "pipeline":
+      return "The --pipeline source";
+    case "file":
+      return `File ${options.file}`;
+    default:
+      return "The test picture";
+  }
+}
+
 /** Source through to raw frames of the requested size and rate, ending without a trailing `!`. */
 export function sourceDescription(options: SourceOptions): string {
   const caps = rawCaps(options.width, options.height, options.fps);
@@ -59,9 +84,11 @@ export function sourceDescription(options: SourceOptions): string {
       return `appsrc name=frames is-live=true do-timestamp=true format=time ` +
         `caps="${rawCaps(...syntheticSize(options), options.fps)}"`;
     case "webcam":
-      // decodebin takes MJPEG or raw from the camera; videorate/videoscale meet the requested caps.
+    case "pipeline":
+      // decodebin takes MJPEG or raw from a camera (and whatever a user's pipeline gives: raw video
+      // passes as it is); videorate/videoscale meet the requested caps.
       return [
-        cameraElement(options.os, options.device),
+        options.source === "webcam" ? cameraElement(options.os, options.device) : pipelineSource(options),
         "decodebin",
         "videoconvert",
         "videoscale",
@@ -81,4 +108,11 @@ export function sourceDescription(options: SourceOptions): string {
         "clocksync",
       ].join(" ! ");
   }
+}
+
+function pipelineSource(options: SourceOptions): string {
+  if (!options.pipeline?.trim()) {
+    throw new Error("Cannot use --source pipeline: --pipeline DESCRIPTION is missing");
+  }
+  return options.pipeline;
 }

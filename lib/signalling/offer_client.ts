@@ -47,7 +47,12 @@ export async function postOffer(
  * dropped the viewer), nothing listens at its address ("refused"), or no answer in time
  * ("unreachable": the link may be cut).
  */
-export type ViewerLiveness = "known" | "unknown" | "refused" | "unreachable";
+/**
+ * What the server says about a viewer: it has it ("known"; "source-lost" while its camera has failed
+ * and is being retried, so no picture is expected), it does not ("unknown": it restarted), or it
+ * cannot be reached.
+ */
+export type ViewerLiveness = "known" | "source-lost" | "unknown" | "refused" | "unreachable";
 
 /** Asks `origin` (`GET /api/viewers/<id>`) whether it still has viewer `id`. */
 export async function viewerLiveness(
@@ -58,8 +63,12 @@ export async function viewerLiveness(
   const { signal, timeout } = withTimeout(options.signal, options.timeoutMs ?? 500);
   try {
     const response = await fetch(`${origin}/api/viewers/${encodeURIComponent(id)}`, { signal });
-    await response.body?.cancel();
-    return response.ok ? "known" : "unknown";
+    if (!response.ok) {
+      await response.body?.cancel();
+      return "unknown";
+    }
+    const body = await response.json().catch(() => undefined);
+    return typeof body === "object" && body !== null && body.source === "lost" ? "source-lost" : "known";
   } catch (error) {
     return !timeout.aborted && /refused/i.test(reasonOf(error)) ? "refused" : "unreachable";
   }

@@ -1,8 +1,9 @@
 /**
  * The server's HTTP API as one plain `(Request) => Promise<Response>` handler:
  * `GET /` (the browser viewer), `POST /offer` (JSON), WHEP (`POST /whep`, `DELETE /whep/<id>`),
- * `GET /api/status`, `GET /api/viewers/<id>` (200 while the server has that viewer, else 404: a
- * client tells a restarted server from a cut link by it), `GET /healthz`,
+ * `GET /api/status`, `GET /api/viewers/<id>` (200 while the server has that viewer, with whether its
+ * source delivers, else 404: a client tells a restarted server from a cut link, and both from a
+ * camera being retried, by it), `GET /healthz`,
  * and the RTP viewers' side channel: `GET /api/clock`, `POST /api/keyframe`,
  * `POST /api/rtp-viewers/<id>/latency`, `GET /stream.sdp`.
  */
@@ -30,6 +31,8 @@ export interface SignallingBackend {
   hangUp(id: string): Promise<boolean>;
   /** Whether a WebRTC viewer of this id is being served. */
   hasViewer?(id: string): boolean;
+  /** "lost" while the server's camera (or --pipeline) has failed and is being retried. */
+  sourceState?(): "live" | "lost";
   status(): unknown;
   /** The RTP stream's SDP, when the server sends plain RTP. */
   streamSdp?(): string | undefined;
@@ -163,7 +166,7 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
           "GET",
           () =>
             backend.hasViewer?.(viewer[1])
-              ? json(200, { id: viewer[1] })
+              ? json(200, { id: viewer[1], source: backend.sourceState?.() ?? "live" })
               : reply(404, "No such viewer (the server may have restarted)\n"),
         );
       }

@@ -72,9 +72,9 @@ class GstViewer {
   #statsPending = false;
   #disconnectedSince: number | undefined;
   #answeredAt = 0;
-  #reported = false;
-  #connectedAt = 0;
-  #lastReport = { key: "", at: 0, sent: 0 };
+  /** The last receiver report's figures, and since when we have sent without a new one. */
+  #lastReport = "";
+  #unreportedSince: number | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(kind: ViewerKind, branch: Branch) {
@@ -107,7 +107,6 @@ class GstViewer {
       if (state === "connected" && this.state !== "connected") {
         this.queue.set("max-size-time", VIEWER_QUEUE_NS);
         this.queue.set("max-size-buffers", 0);
-        this.#connectedAt = performance.now();
         onConnected();
       }
       this.state = state;
@@ -134,42 +133,43 @@ class GstViewer {
   }
 
   /**
-   * Reads the viewer's figures. A viewer has gone when it sent RTCP BYE, when its receiver report
-   * stopped changing while we sent, when its reports stopped altogether, or when it never sent one.
+   * Reads the viewer's figures. A viewer has gone when it sent RTCP BYE, or when we have been sending
+   * for SILENT_MS without a new receiver report from it (its reports stopped changing, stopped
+   * altogether, or never came). While nothing is sent (the server's camera is being retried) a
+   * receiver rightly stops reporting on us (RFC 3550 6.4: only active senders get report blocks),
+   * so that silence does not count.
    */
   #read(stats: PlainObject, gone: (reason: string) => void): void {
     // The video stream and, with RTX, its retransmission stream: figures of both.
     const sent = statsOfType(stats, "outbound-rtp");
     const sum = (field: string) => sent.reduce((total, entry) => total + Number(entry[field] ?? 0), 0);
+    const sentBefore = this.figures.packetsSent;
     this.figures.bytesSent = sum("bytes-sent");
     this.figures.packetsSent = sum("packets-sent");
     this.figures.keyFrames = sum("pli-count") + sum("fir-count");
     this.figures.nacks = sum("nack-count");
-    const reports = statsOfType(stats, "remote-inbound-rtp");
-    for (const entry of reports) {
+    let reported = false;
+    for (const entry of statsOfType(stats, "remote-inbound-rtp")) {
       const source = entry["gst-rtpsource-stats"];
       if (typeof source === "object" && source !== null) {
         if (source["received-bye"] === true) return gone("said goodbye (RTCP BYE)");
         const report = `${source["rb-exthighestseq"]}/${source["rb-lsr"]}/${source["rb-dlsr"]}`;
-        const now = performance.now();
-        if (report !== this.#lastReport.key) {
-          this.#lastReport = { key: report, at: now, sent: this.figures.packetsSent };
-        } else if (
-          now - this.#lastReport.at > SILENT_MS && this.figures.packetsSent > this.#lastReport.sent
-        ) {
-          return gone(`no receiver report for ${SILENT_MS / 1000} s`);
+        if (report !== this.#lastReport) {
+          this.#lastReport = report;
+          reported = true;
         }
       }
       this.figures.packetsLost = Math.max(0, Number(entry["packets-lost"] ?? 0));
       const rtt = Number(entry["round-trip-time"]);
       if (Number.isFinite(rtt) && rtt > 0) this.figures.roundTripMs = rtt * 1000;
     }
-    if (reports.length > 0) this.#reported = true;
-    else if (this.#reported) gone("stopped sending receiver reports");
-    // A receiver's first report comes within ~3.1 s of its start (RFC 3550 6.2: half the 5 s minimum,
-    // randomised): none while we sent for SILENT_MS after connecting means it never stayed.
-    else if (performance.now() - this.#connectedAt > SILENT_MS && this.figures.packetsSent > 0) {
-      gone(`no receiver report in the ${SILENT_MS / 1000} s since connecting`);
+    const now = performance.now();
+    if (reported || this.figures.packetsSent === sentBefore) this.#unreportedSince = undefined;
+    else {
+      this.#unreportedSince ??= now;
+      if (now - this.#unreportedSince > SILENT_MS) {
+        return gone(`no new receiver report in ${SILENT_MS / 1000} s of sending`);
+      }
     }
   }
 

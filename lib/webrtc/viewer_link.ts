@@ -7,8 +7,11 @@
 import type { ViewerLiveness } from "../signalling/offer_client.ts";
 import { log } from "../log.ts";
 
-/** What the link is doing, for the status line and the window. */
-export type LinkState = "connecting" | "live" | "stalled" | "reconnecting";
+/**
+ * What the link is doing, for the status line and the window; "source-lost": the session is up but
+ * the server's camera has failed (the server retries it, the session waits for it).
+ */
+export type LinkState = "connecting" | "live" | "stalled" | "source-lost" | "reconnecting";
 
 /** One session with a server, however it was made. */
 export interface LinkSession {
@@ -169,36 +172,48 @@ export class ViewerLink<S extends LinkSession> {
     let liveness: ViewerLiveness | undefined;
     let lastProbe = -Infinity;
     let repairAt = -Infinity;
+    /** When the session last had reason to expect no picture (made, or the server's camera lost). */
+    let waitedSince = startedAt;
     while (!signal.aborted) {
       if (failure !== undefined) return failure;
       const now = this.#now();
       const last = this.#options.lastPictureAt();
       const live = last > startedAt;
-      if (live && now - last >= t.repairMs && now - repairAt >= t.repairEveryMs) {
+      const fresh = live && now - last < t.stallMs;
+      if (fresh) liveness = undefined;
+      // A server that restarted, or stopped, before or after the picture began.
+      if (!fresh && liveness === "unknown") return "rov-server restarted (it no longer has this viewer)";
+      if (!fresh && liveness === "refused") return "rov-server is not running";
+      const sourceLost = !fresh && liveness === "source-lost";
+      if (live && !sourceLost && now - last >= t.repairMs && now - repairAt >= t.repairEveryMs) {
         repairAt = now;
         log.debug(`No picture for ${(now - last).toFixed(0)} ms: asking for a keyframe`);
         session.requestKeyFrame?.();
       }
-      if (!live) {
-        if (now - startedAt > t.pictureTimeoutMs) {
+      if (
+        !fresh && session.probe && probing === undefined && now - lastProbe >= t.probeEveryMs &&
+        (live || now - startedAt >= t.stallMs)
+      ) {
+        // Stalled, or no picture yet: does the server still have us, and does its camera deliver?
+        lastProbe = now;
+        probing = session.probe(signal).then((answer) => {
+          liveness = answer;
+          probing = undefined;
+        }, () => probing = undefined);
+      }
+      if (fresh) this.#set("live");
+      else if (sourceLost) {
+        // Nothing to mend on this side: the session waits for the server's camera to come back.
+        this.#set("source-lost", "the camera of rov-server has failed; the server is retrying it");
+        waitedSince = now;
+      } else if (!live) {
+        if (now - waitedSince > t.pictureTimeoutMs) {
           return `no picture within ${t.pictureTimeoutMs / 1000} s of connecting`;
         }
-      } else if (now - last < t.stallMs) {
-        liveness = undefined;
-        this.#set("live");
       } else {
-        const silent = now - last;
+        const silent = Math.min(now - last, now - waitedSince);
         this.#set("stalled", `no video for ${(silent / 1000).toFixed(1)} s`);
-        if (liveness === "unknown") return "rov-server restarted (it no longer has this viewer)";
-        if (liveness === "refused") return "rov-server is not running";
         if (silent > t.giveUpMs) return `no video for ${(silent / 1000).toFixed(0)} s`;
-        if (session.probe && probing === undefined && now - lastProbe >= t.probeEveryMs) {
-          lastProbe = now;
-          probing = session.probe(signal).then((answer) => {
-            liveness = answer;
-            probing = undefined;
-          }, () => probing = undefined);
-        }
       }
       await this.#sleep(live ? 25 : 50, signal);
     }

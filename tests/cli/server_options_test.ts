@@ -143,3 +143,17 @@ Deno.test("parseServerOptions reads codec, transport, passthrough and doctor opt
     false,
   ]);
 });
+
+Deno.test("parseServerOptions takes --source pipeline with its description, and only with it", () => {
+  const o = parseServerOptions(["--source", "pipeline", "--pipeline", "videotestsrc is-live=true"], "rov1");
+  assertEquals([o.source, o.pipeline], ["pipeline", "videotestsrc is-live=true"]);
+  assertThrows(() => parseServerOptions(["--source", "pipeline"], "rov1"), /needs --pipeline/);
+  assertThrows(
+    () => parseServerOptions(["--source", "pipeline", "--pipeline", " "], "rov1"),
+    /needs --pipeline/,
+  );
+  assertThrows(
+    () => parseServerOptions(["--pipeline", "videotestsrc"], "rov1"),
+    /--pipeline is only used with --source pipeline/,
+  );
+});

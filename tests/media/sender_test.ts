@@ -1,7 +1,8 @@
 import { assert, assertEquals, assertMatch, assertThrows } from "../support/assert.ts";
-import { senderDescription } from "../../lib/media/sender.ts";
+import { senderDescription, sourceBranchDescription } from "../../lib/media/sender.ts";
 import {
   cameraElement,
+  isRestartable,
   quote,
   rawCaps,
   sourceDescription,
@@ -194,4 +195,51 @@ Deno.test("senderDescription parses in GStreamer for every source, output and so
   }
   await new Pipeline(senderDescription({ ...sender, source: "file", file: "/tmp/x.mp4", passthrough: true }))
     .close();
+});
+
+Deno.test("senderDescription keeps a camera or --pipeline source apart, behind a funnel with an idle input", () => {
+  const options: SenderOptions = {
+    ...base,
+    source: "pipeline",
+    pipeline: "videotestsrc is-live=true",
+    encoder: { element: "x264enc", bitrateKbps: 2000, lowLatency: true, maxQuality: false },
+    passthrough: false,
+    lowLatency: true,
+    output: { kind: "tee" },
+  };
+  const description = senderDescription(options);
+  assertMatch(description, /^funnel name=source_in ! queue/);
+  assertMatch(description, /appsrc name=source_hold is-live=true format=time ! source_in\.$/);
+  assert(!description.includes("videotestsrc"), description);
+  const source = sourceBranchDescription(options);
+  assertMatch(source, /^videotestsrc is-live=true ! decodebin ! .* ! capsfilter name=source_out$/);
+  // A file, or the server's own picture, stays in the pipeline.
+  assert(!senderDescription({ ...options, source: "test" }).includes("funnel"));
+  assert(isRestartable("webcam") && isRestartable("pipeline") && !isRestartable("file"));
+});
+
+Deno.test("senderDescription builds and links with a source bin added in front of the funnel", async () => {
+  const options: SenderOptions = {
+    ...base,
+    width: 160,
+    height: 120,
+    source: "pipeline",
+    pipeline: "videotestsrc is-live=true num-buffers=5",
+    encoder: { element: "x264enc", bitrateKbps: 500, lowLatency: true, maxQuality: false },
+    passthrough: false,
+    lowLatency: true,
+    output: { kind: "tee" },
+  };
+  await using pipeline = new Pipeline(senderDescription(options));
+  pipeline.play();
+  const branch = pipeline.addSource("source_in", sourceBranchDescription(options), "source_out", {
+    requested: true,
+    prefix: "source",
+  });
+  assertMatch(branch.name, /^source\d+$/);
+  const sink = pipeline.appSink("rtp");
+  let units = 0;
+  for await (const _ of sink.pull()) if (++units >= 3) break;
+  assert(units >= 3);
+  await pipeline.removeBranch(branch);
 });

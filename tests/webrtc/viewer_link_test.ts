@@ -175,3 +175,37 @@ Deno.test("ViewerLink asks for a keyframe when a live picture stops for 150 ms, 
   });
   assertEquals(requests, [1150, 1450, 1750]);
 });
+
+Deno.test("ViewerLink keeps a session through a long camera failure on the server, and says so", async () => {
+  const { link, states, sessions } = await scenario({
+    untilMs: 20_000,
+    // The server's camera fails at 1 s and is back at 15 s: longer than the 8 s a silent session gets.
+    picture: (_, now) => now < 1000 || now >= 15_000,
+    liveness: (_, now) => now >= 1000 && now < 15_000 ? "source-lost" : "known",
+  });
+  assertEquals(sessions.length, 1);
+  assert(states.some((s) => s.state === "source-lost" && s.at < 2500), JSON.stringify(states));
+  assertEquals(states.at(-1)?.state, "live");
+  assertEquals(link.state, "live");
+});
+
+Deno.test("ViewerLink waits for the picture of a new session while the server's camera is lost", async () => {
+  const { sessions, states } = await scenario({
+    untilMs: 14_000,
+    // The camera is lost before the viewer joins; it comes back at 10 s.
+    picture: (_, now) => now >= 10_000,
+    liveness: (_, now) => now < 10_000 ? "source-lost" : "known",
+  });
+  assertEquals(sessions.length, 1, JSON.stringify(states));
+  assertEquals(states.at(-1)?.state, "live");
+});
+
+Deno.test("ViewerLink gives up a session at once when a probe before the first picture says the server restarted", async () => {
+  const { sessions, connects } = await scenario({
+    untilMs: 3000,
+    picture: (session) => session === 1,
+    liveness: (session) => session === 0 ? "unknown" : "known",
+  });
+  assertEquals(sessions.length, 2);
+  assert(connects[1] < 1500, `second connect at ${connects[1]} ms`);
+});
