@@ -45,6 +45,12 @@ function ipv4Interfaces() {
   return Deno.networkInterfaces().filter((i) => i.family === "IPv4");
 }
 
+/** The server's resident size and JavaScript heap, MiB: what a long run with many viewers costs. */
+function memoryMiB(): { resident: number; heap: number } {
+  const { rss, heapUsed } = Deno.memoryUsage();
+  return { resident: Math.round(rss / 2 ** 20), heap: Math.round(heapUsed / 2 ** 20) };
+}
+
 function urlHost(address: string): string {
   return address.includes(":") ? `[${address}]` : address;
 }
@@ -223,6 +229,7 @@ async function main(args: string[]): Promise<number> {
         bytesEncoded: sender?.bytes ?? 0,
         keyFramesSent: sender?.keyFramesSent ?? 0,
         eventLoopLagMs: Math.round(lag.lagMs),
+        memoryMiB: memoryMiB(),
         overloadPauses: webrtc?.overloadPauses ?? 0,
         packetsShed: webrtc?.packetsShed ?? 0,
         viewers: webrtc?.viewers() ?? [],

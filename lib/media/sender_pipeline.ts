@@ -17,6 +17,7 @@ import {
 } from "./sender.ts";
 import { SourceKeeper, type SourceKeeperTiming, type SourceState } from "./source_keeper.ts";
 import type { Branch } from "../ffi/branch.ts";
+import { trimHeap } from "../ffi/heap.ts";
 import { asMediaError, launch } from "./launch.ts";
 import { describeMediaError, MediaError, noVideoIn } from "./media_error.ts";
 import { KeyFrameLimiter } from "./key_frame_limiter.ts";
@@ -44,6 +45,9 @@ export interface SenderStartOptions {
   /** A restartable source's retry timing (tests shorten it). */
   sourceTiming?: Partial<SourceKeeperTiming>;
 }
+
+/** The C heap is trimmed this long after the last viewer's branch was removed. */
+const TRIM_AFTER_MS = 500;
 
 /** At most one keyframe per this interval, however many viewers ask (requests in between wait). */
 const KEYFRAME_INTERVAL_MS = 250;
@@ -215,6 +219,17 @@ export class SenderPipeline {
 
   async removeBranch(branch: Branch): Promise<void> {
     await this.#pipeline.removeBranch(branch);
+    this.#trimSoon();
+  }
+
+  #trimTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** The heap is trimmed once viewers have stopped leaving for a moment (see `trimHeap`). */
+  #trimSoon(): void {
+    clearTimeout(this.#trimTimer);
+    this.#trimTimer = setTimeout(() => {
+      if (!this.#closed) void trimHeap();
+    }, TRIM_AFTER_MS);
   }
 
   /** Builds and plays the pipeline; resolves at the first RTP packet, rejects with a MediaError. */
@@ -332,6 +347,7 @@ export class SenderPipeline {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#trimTimer);
     await this.#keeper?.close();
     this.#keyFrames.close();
     this.#stamps?.stop();

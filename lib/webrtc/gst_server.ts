@@ -13,7 +13,7 @@ import type { ViewerKind, ViewerLatency } from "../signalling/routes.ts";
 import { log } from "../log.ts";
 import { viewerLine, type ViewerStatus, type WebRtcServer } from "./engine.ts";
 import { answerFormat, OfferError } from "./h264_codec.ts";
-import { offerForNativeAnswer } from "./native_sdp.ts";
+import { offerForNativeAnswer, withDataChannelsRejected } from "./native_sdp.ts";
 import { type IceOptions, pairableCandidates } from "./ice_policy.ts";
 import { applyIce, gatherTimeoutMs, statsOfType } from "./gst_peer.ts";
 import { hasCandidates } from "./gathered.ts";
@@ -212,7 +212,7 @@ export class GstServer implements WebRtcServer {
       await viewer.webrtc.setRemoteDescription({ type: "offer", sdp: native });
       await viewer.webrtc.setLocalDescription(await viewer.webrtc.createAnswer());
       await viewer.webrtc.gathered(gatherTimeoutMs(ice));
-      const answer = viewer.webrtc.localDescription()?.sdp ?? "";
+      const answer = withDataChannelsRejected(viewer.webrtc.localDescription()?.sdp ?? "", offer);
       if (!hasCandidates(answer)) throw new Error("No ICE candidates could be gathered (no usable address)");
       if (!/^m=video [1-9]/m.test(answer) || /^a=inactive/m.test(answer)) {
         log.debug(`Unusable answer to the offer:\n${offer}\n---\n${answer}`);

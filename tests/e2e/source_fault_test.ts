@@ -86,7 +86,7 @@ const CASES = [
     name: "the werift engine",
     server: ["--webrtc-engine", "werift"],
     client: ["--webrtc-engine", "werift"],
-    outageMs: 2000,
+    outageMs: 9000,
   },
   { name: "the RTP transport", server: [], client: [], outageMs: 2000, rtp: true },
 ];
@@ -126,6 +126,7 @@ for (const test of CASES) {
       const first = await waitFor("No frame after the source returned", async () => {
         return (await frameTimes(stats)).find((at) => at > back);
       }, 5000);
+      console.log(`${test.name}: picture ${(first - back).toFixed(0)} ms after the source returned`);
       assert(first - back < 1000, `picture ${(first - back).toFixed(0)} ms after the source returned`);
       await server.stderr.wait(/source is back after/, 2000);
       const after = await status(server);

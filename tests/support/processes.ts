@@ -117,7 +117,7 @@ export interface RunningServer extends Running {
  */
 export async function startServer(
   args: string[] = [],
-  options: { wrap?: string[]; defaultHost?: boolean; timeoutMs?: number } = {},
+  options: { wrap?: string[]; defaultHost?: boolean; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<RunningServer> {
   const discoveryPort = freeUdpPort();
   const host = options.defaultHost ? [] : ["--host", "127.0.0.1"];
