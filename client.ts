@@ -15,7 +15,7 @@ import { ReceiverPipeline } from "./lib/media/receiver_pipeline.ts";
 import { MediaError } from "./lib/media/media_error.ts";
 import { decideEngine } from "./lib/webrtc/engine_probe.ts";
 import { connectViewer, type ViewerConnection } from "./lib/webrtc/connect_viewer.ts";
-import { ViewerLink } from "./lib/webrtc/viewer_link.ts";
+import { linkBanner, ViewerLink } from "./lib/webrtc/viewer_link.ts";
 import { SignallingError } from "./lib/signalling/session_description.ts";
 import { dtlsCertificateSettled, prepareDtlsCertificate } from "./lib/ffi/webrtc_bin.ts";
 import {
@@ -214,6 +214,7 @@ async function main(args: string[]): Promise<number> {
         const playing = receiver;
         let next: StreamSource | undefined = source;
         let pictureLostAt: number | undefined;
+        let serverAt = new URL(source.offerUrl).host;
         link = new ViewerLink<ViewerConnection>({
           connect: async (attempt) => {
             // The first session uses what was found; later ones find the server again (--auto).
@@ -222,6 +223,7 @@ async function main(args: string[]): Promise<number> {
             if (found.kind !== "webrtc") {
               throw new Error("rov-server now sends plain RTP: restart rov-client");
             }
+            serverAt = new URL(found.offerUrl).host;
             const connection = await connectViewer(found.offerUrl, {
               stun: options.stun,
               interfaces: ipv4Interfaces(),
@@ -235,13 +237,18 @@ async function main(args: string[]): Promise<number> {
           },
           lastPictureAt: () => lastFrame,
           reconnect: options.reconnect,
-          isFatal: (error) => error instanceof SignallingError && error.status >= 400 && error.status < 500,
+          // A refused offer will be refused again; too many offers (429) only asks to wait.
+          isFatal: (error) =>
+            error instanceof SignallingError && error.status >= 400 && error.status < 500 &&
+            error.status !== 429,
           onState: (state, reason) => {
             log.debug(`Link ${state}${reason ? `: ${reason}` : ""}`);
             if (state === "stalled" || state === "reconnecting" || state === "source-lost") {
               pictureLostAt ??= lastFrame > 0 ? lastFrame : performance.now();
             }
             if (state === "source-lost") log.info(`Waiting: ${reason}`);
+            // The window keeps the last picture and says what is happening across its top.
+            playing.showBanner(linkBanner(state, serverAt));
             if (state === "live" && pictureLostAt !== undefined) {
               log.info(`Picture back after ${((performance.now() - pictureLostAt) / 1000).toFixed(1)} s`);
               pictureLostAt = undefined;

@@ -24,6 +24,7 @@ import { GstServer } from "./lib/webrtc/gst_server.ts";
 import type { WeriftServer } from "./lib/webrtc/werift_server.ts";
 import { type SignallingBackend, signallingHandler, type ViewerKind } from "./lib/signalling/routes.ts";
 import { RtpViewers } from "./lib/signalling/rtp_viewers.ts";
+import { OfferRateLimit } from "./lib/signalling/offer_rate_limit.ts";
 import { viewerPage } from "./lib/web/assets.ts";
 import { SignallingError } from "./lib/signalling/session_description.ts";
 import { streamSdp } from "./lib/signalling/stream_sdp.ts";
@@ -64,7 +65,7 @@ async function checkFile(options: ServerOptions): Promise<void> {
 
 function listen(
   options: ServerOptions,
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request, info: Deno.ServeHandlerInfo) => Promise<Response>,
   signal: AbortSignal,
 ) {
   try {
@@ -238,7 +239,11 @@ async function main(args: string[]): Promise<number> {
     },
   };
 
-  const http = listen(options, signallingHandler(backend), stop.signal);
+  const offerRate = new OfferRateLimit({
+    perSecond: options.offerRate,
+    burst: Math.max(10, options.offerRate * 5),
+  });
+  const http = listen(options, signallingHandler(backend, { offerRate }), stop.signal);
   const bound = await http.address;
   const failure = Promise.withResolvers<number>();
   try {

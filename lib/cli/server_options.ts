@@ -26,6 +26,8 @@ export interface ServerOptions {
   discoveryPort: number;
   /** WebRTC viewers served at once; more get 503 with Retry-After. */
   maxViewers: number;
+  /** Offers a second one address may make (after a burst of 5 s' worth, at least 10); more get 429. */
+  offerRate: number;
   discovery: boolean;
   name: string;
   stun: boolean;
@@ -79,6 +81,8 @@ Network
   --signal-port N            HTTP signalling port (default 8080; 0 picks a free one)
   --discovery-port N         UDP discovery port (default 5003)
   --max-viewers N            WebRTC viewers served at once (default 16); more are told to retry (503)
+  --offer-rate N             offers a second from one address (default 2, after a burst of 10); more
+                             are told to retry (429)
   --no-discovery             do not announce (clients then need --host)
   --name NAME                name announced to clients (default: this host's name)
   --stun                     use Google's public STUN server (off: nothing outside the LAN is contacted)
@@ -124,6 +128,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         "signal-port": { type: "string" },
         "discovery-port": { type: "string" },
         "max-viewers": { type: "string" },
+        "offer-rate": { type: "string" },
         "no-discovery": { type: "boolean" },
         name: { type: "string" },
         stun: { type: "boolean" },
@@ -212,6 +217,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     signalPort: intOption("signal-port", str("signal-port"), 0, 65535) ?? 8080,
     discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
     maxViewers: intOption("max-viewers", str("max-viewers"), 1, 1000) ?? 16,
+    offerRate: intOption("offer-rate", str("offer-rate"), 1, 1000) ?? 2,
     discovery: values["no-discovery"] !== true,
     name,
     stun: values.stun === true,

@@ -19,6 +19,7 @@ import { AppSrc } from "./app_src.ts";
 import { Branch, type BranchOptions } from "./branch.ts";
 import { WebRtcBin } from "./webrtc_bin.ts";
 import { Element, elementByName } from "./element.ts";
+import { withProperty } from "./gobject.ts";
 
 export type PipelineState = "null" | "ready" | "paused" | "playing";
 const STATES: PipelineState[] = ["null", "ready", "paused", "playing"];
@@ -46,6 +47,8 @@ const MESSAGE_TYPE = 64; // GstMessage.type
 const MESSAGE_SRC = 80; // GstMessage.src
 const BUS_TIMEOUT_NS = 100_000_000n; // the bus loop notices close() within 100 ms
 const STATE_CHANGE_FAILURE = 0;
+const BUFFER_PTS = 72; // GstBuffer.pts; GstBuffer.dts follows
+const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
 
 export class Pipeline {
   #handle: Deno.PointerObject | null;
@@ -146,6 +149,35 @@ export class Pipeline {
     const now = gst.gst_clock_get_time(clock);
     gst.gst_object_unref(clock);
     return now - gst.gst_element_get_base_time(this.#live());
+  }
+
+  /**
+   * Pushes the frame the video sink `sink` shows now into the appsrc `into` once more, timestamps
+   * cleared (the appsrc stamps it with the running time): how a frozen picture gets a banner drawn
+   * on it. The frame's memory is shared, not copied. False when the sink has shown nothing yet.
+   */
+  repeatLastFrame(sink: string, into: string): boolean {
+    const { gst, gobject, app } = gstreamer();
+    const display = elementByName(this.#live(), sink);
+    const source = elementByName(this.#live(), into);
+    try {
+      const buffer = withProperty(display, "last-sample", (value) => {
+        const sample = gobject.g_value_get_boxed(value);
+        if (sample === null) return null;
+        const frame = gst.gst_sample_get_buffer(sample);
+        const caps = gst.gst_sample_get_caps(sample);
+        if (frame === null || caps === null) return null;
+        app.gst_app_src_set_caps(source, caps);
+        return gst.gst_mini_object_copy(frame);
+      });
+      if (buffer === null) return false;
+      const none = new BigUint64Array(Deno.UnsafePointerView.getArrayBuffer(buffer, 16, BUFFER_PTS));
+      none.fill(CLOCK_TIME_NONE); // pts, dts
+      return app.gst_app_src_push_buffer(source, buffer) === 0; // takes the buffer; GST_FLOW_OK
+    } finally {
+      gst.gst_object_unref(source);
+      gst.gst_object_unref(display);
+    }
   }
 
   /** Seeks back to the start (flushing, to a keyframe): how a file source loops. */

@@ -125,6 +125,12 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "void",
   },
+  gst_mini_object_copy: {
+    parameters: [
+      "pointer", // const GstMiniObject *mini_object
+    ],
+    result: "pointer", // GstMiniObject * (transfer full): a new buffer sharing the memory
+  },
   gst_mini_object_unref: {
     parameters: [
       "pointer", // GstMiniObject *mini_object
@@ -439,6 +445,13 @@ export const GSTAPP_SYMBOLS = {
       "pointer", // GstBuffer *buffer (transfer full)
     ],
     result: "i32", // GstFlowReturn
+  },
+  gst_app_src_set_caps: {
+    parameters: [
+      "pointer", // GstAppSrc *appsrc
+      "pointer", // const GstCaps *caps
+    ],
+    result: "void",
   },
   gst_app_src_end_of_stream: {
     parameters: [

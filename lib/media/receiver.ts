@@ -18,6 +18,9 @@ export const HARDWARE_DECODERS: readonly DecoderName[] = ["nvdec", "vaapi", "v4l
 export const RECEIVER_APPSRC = "rtp";
 export const RECEIVER_WEBRTC = "webrtc";
 export const FRAMES_APPSINK = "frames";
+/** The window's text overlay (a banner while the picture is frozen) and the appsrc that repeats the last frame. */
+export const BANNER = "banner";
+export const STILL_APPSRC = "still";
 const JITTER_BUFFER = "jitter";
 
 /**
@@ -169,9 +172,10 @@ export function receiverDescription(options: ReceiverOptions): string {
 
 /** Decoded frames: to the tap, and to the window when there is one. */
 function tail(options: ReceiverOptions): string {
-  // The frame tap counts frames and reads their size; it never holds the display back.
-  const tap =
-    `appsink name=${FRAMES_APPSINK} sync=false async=false max-buffers=60 drop=true enable-last-sample=false`;
+  // The frame tap counts frames and reads their size; it never holds the display back. With a
+  // window it keeps the last frame (a reference, no copy) for the banner's still.
+  const tap = `appsink name=${FRAMES_APPSINK} sync=false async=false max-buffers=60 drop=true ` +
+    `enable-last-sample=${options.sink ? "true" : "false"}`;
   if (!options.sink) return tap;
   // sync=false in low-latency mode: a frame is shown the moment it is decoded.
   const sync = options.lowLatency ? "sync=false" : "sync=true";
@@ -179,6 +183,11 @@ function tail(options: ReceiverOptions): string {
   // async=false: the pipeline plays without waiting for a first frame to preroll the window, as
   // the WebRTC source is added (and replaced on reconnect) while it runs; webrtcbin's jitter buffer
   // needs the running pipeline's clock to let its first packet through.
-  return `tee name=split split. ! ${leaky} ! ${tap} split. ! ${leaky} ! videoconvert ! ` +
-    `${options.sink} name=display ${sync} async=false`;
+  return `tee name=split split. ! ${leaky} ! ${tap} split. ! ${leaky} ! ` +
+    // While the picture is frozen, the last frame comes again from JavaScript (twice a second) with a
+    // banner on it ("reconnecting…"); otherwise the overlay is silent and passes frames untouched.
+    `funnel name=screen ! videoconvert ! ` +
+    `textoverlay name=${BANNER} silent=true valignment=top halignment=center font-desc="Sans 16" ` +
+    `shaded-background=true wait-text=false ! ${options.sink} name=display ${sync} async=false ` +
+    `appsrc name=${STILL_APPSRC} is-live=true do-timestamp=true format=time ! screen.`;
 }

@@ -6,6 +6,7 @@ import type { Pipeline } from "../ffi/pipeline.ts";
 import type { AppSrc } from "../ffi/app_src.ts";
 import type { Sample } from "../ffi/app_sink.ts";
 import {
+  BANNER,
   FRAMES_APPSINK,
   RECEIVER_APPSRC,
   RECEIVER_DEPAY,
@@ -13,6 +14,7 @@ import {
   RECEIVER_WEBRTC,
   receiverDescription,
   type ReceiverOptions,
+  STILL_APPSRC,
   UNITS_APPSINK,
   webrtcSourceDescription,
 } from "./receiver.ts";
@@ -25,6 +27,9 @@ import { launch } from "./launch.ts";
 import { describeMediaError, MediaError } from "./media_error.ts";
 import { hostOs } from "../ffi/library_path.ts";
 import { log } from "../log.ts";
+
+/** How often a frozen picture's banner is drawn again (its text may have changed). */
+const STILL_EVERY_MS = 500;
 
 export interface ReceiverHandlers {
   /** Each decoded frame (size and timestamp, and its first `frameBytes` bytes when asked). */
@@ -50,6 +55,8 @@ export class ReceiverPipeline {
   #decoder: Element | undefined;
   #options: ReceiverOptions;
   #session: Branch | undefined;
+  #banner: Element | undefined;
+  #still: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ReceiverOptions, handlers: ReceiverHandlers) {
     this.#options = options;
@@ -100,6 +107,28 @@ export class ReceiverPipeline {
     return this.#session.webrtcBin(RECEIVER_WEBRTC);
   }
 
+  /**
+   * Says `text` on the picture: the last frame is shown again (now and twice a second while no new
+   * frame comes) with the text across its top; undefined clears it. Nothing without a window.
+   */
+  showBanner(text?: string): void {
+    if (this.#closed || !this.#options.sink) return;
+    const banner = this.#banner ??= this.#pipeline.element(BANNER);
+    if (text === undefined) {
+      clearInterval(this.#still);
+      this.#still = undefined;
+      banner.set("silent", true);
+      return;
+    }
+    banner.set("text", text);
+    banner.set("silent", false);
+    const repeat = () => {
+      if (!this.#closed) this.#pipeline.repeatLastFrame(FRAMES_APPSINK, STILL_APPSRC);
+    };
+    repeat();
+    this.#still ??= setInterval(repeat, STILL_EVERY_MS);
+  }
+
   /** Asks the sender for a keyframe from the decoder upstream (webrtcbin turns it into a PLI). */
   requestKeyFrame(): boolean {
     const decoder = this.#decoder ??= this.#pipeline.element("decoder");
@@ -116,6 +145,7 @@ export class ReceiverPipeline {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#still);
     await this.#pipeline.close();
     await Promise.all([this.#tap, this.#units]);
   }

@@ -10,6 +10,7 @@
 import { CLOCK_PATH, encodeClockReply, KEYFRAME_PATH, LATENCY_PATH } from "./clock_exchange.ts";
 import { decodeTelemetry, type LatencyMessage, TelemetryError } from "./telemetry.ts";
 import { wallClockMs } from "../wall_clock.ts";
+import { OfferRateLimit } from "./offer_rate_limit.ts";
 import {
   encodeSessionDescription,
   MAX_SDP_BYTES,
@@ -98,9 +99,38 @@ function requireType(request: Request, expected: string): void {
   }
 }
 
-/** The server's signalling and status routes. */
-export function signallingHandler(backend: SignallingBackend): (request: Request) => Promise<Response> {
-  return async (request: Request): Promise<Response> => {
+/** Where a request came from (what `Deno.serve` passes its handler); absent in tests. */
+export interface RequestInfo {
+  remoteAddr?: Deno.Addr;
+}
+
+function addressOf(info: RequestInfo | undefined): string | undefined {
+  const addr = info?.remoteAddr;
+  return addr && "hostname" in addr ? addr.hostname : undefined;
+}
+
+/** Too many offers from one address: 429 with when to try again. */
+function limitOffers(limit: OfferRateLimit, info: RequestInfo | undefined): void {
+  const address = addressOf(info);
+  if (address === undefined) return;
+  const waitS = limit.take(address);
+  if (waitS > 0) {
+    throw new SignallingError(429, `Too many offers from ${address}: try again in ${waitS} s`, {
+      retryAfterS: waitS,
+    });
+  }
+}
+
+/**
+ * The server's signalling and status routes. Offers (`/offer`, `/whep`) are rate-limited per source
+ * address by `offerRate` (see OfferRateLimit).
+ */
+export function signallingHandler(
+  backend: SignallingBackend,
+  options: { offerRate?: OfferRateLimit } = {},
+): (request: Request, info?: RequestInfo) => Promise<Response> {
+  const offerRate = options.offerRate ?? new OfferRateLimit();
+  return async (request: Request, info?: RequestInfo): Promise<Response> => {
     const received = wallClockMs();
     const { pathname } = new URL(request.url);
     try {
@@ -142,6 +172,7 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
       }
       if (pathname === "/offer") {
         if (request.method !== "POST") return methodNotAllowed("POST");
+        limitOffers(offerRate, info);
         requireType(request, "application/json");
         const offer = parseSessionDescription(await readBody(request), "offer");
         const { id, answer, engine, stamps } = await backend.answer(offer.sdp, "offer");
@@ -153,6 +184,7 @@ export function signallingHandler(backend: SignallingBackend): (request: Request
       }
       if (pathname === "/whep") {
         if (request.method !== "POST") return methodNotAllowed("POST");
+        limitOffers(offerRate, info);
         requireType(request, "application/sdp");
         const offer = await readBody(request);
         validateSdp(offer, "offer");

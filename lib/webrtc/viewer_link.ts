@@ -24,6 +24,20 @@ export interface LinkSession {
   close(): Promise<void>;
 }
 
+/** What a frozen picture says in each state (nothing while it is live, or before the first frame). */
+export function linkBanner(state: LinkState, server: string): string | undefined {
+  switch (state) {
+    case "stalled":
+      return `No video from rov-server at ${server}: waiting for the link`;
+    case "reconnecting":
+      return `Reconnecting to rov-server at ${server}...`;
+    case "source-lost":
+      return `The camera of rov-server at ${server} has failed: the server is retrying it`;
+    default:
+      return undefined;
+  }
+}
+
 export interface LinkTiming {
   /**
    * A live picture that stops this long (4–5 frames at 30 fps) asks for a keyframe, again every

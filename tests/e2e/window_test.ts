@@ -35,3 +35,29 @@ for (const key of ["q", "Escape"]) {
     }
   });
 }
+
+Deno.test("rov-client keeps its window through a server restart, with a banner on the frozen picture, and plays again", async () => {
+  await using display = await startXvfb();
+  const first = await startServer();
+  let second: Awaited<ReturnType<typeof startServer>> | undefined;
+  const client = start(CLIENT, ["--host", "127.0.0.1", "--signal-port", String(first.port), "--verbose"], {
+    env: { DISPLAY: display.name },
+  });
+  try {
+    await client.stderr.wait(/First frame 640x360/);
+    first.child.kill("SIGKILL");
+    await first.child.status;
+    await client.stderr.wait(/Reconnecting: /, 10_000);
+    // The banner's still is drawn twice a second while the picture is frozen.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert(!/GStreamer error|not-negotiated/i.test(client.stderr.text), client.stderr.text);
+    second = await startServer(["--signal-port", String(first.port)]);
+    await client.stderr.wait(/Picture back/, 10_000);
+    const contrast = await screenContrast(display.name, 640, 360);
+    assert(contrast > 30, `the window shows the picture again (grey-level deviation ${contrast.toFixed(1)})`);
+  } finally {
+    assertEquals(await client.stop(), 0, client.stderr.text);
+    await Promise.all([first.stdout.done, first.stderr.done]);
+    if (second) await second.stop();
+  }
+});

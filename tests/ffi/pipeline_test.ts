@@ -103,3 +103,28 @@ Deno.test("hasElement tells registered factories from missing ones", () => {
   assert(hasElement("videotestsrc"));
   assert(!hasElement("nosuchelement"));
 });
+
+Deno.test("Pipeline repeatLastFrame shows a sink's last frame again, restamped, with an overlay drawn on it", async () => {
+  // One black frame to the tap; the still goes through a text overlay to `out`.
+  await using pipeline = new Pipeline(
+    "videotestsrc is-live=true num-buffers=1 pattern=black ! video/x-raw,format=I420,width=160,height=120,framerate=30/1 ! " +
+      "appsink name=tap sync=false async=false enable-last-sample=true " +
+      "appsrc name=still is-live=true do-timestamp=true format=time ! videoconvert ! " +
+      'textoverlay text="RECONNECTING" font-desc="Sans 20" valignment=top ! video/x-raw,format=I420 ! ' +
+      "appsink name=out sync=false async=false",
+  );
+  pipeline.watch(() => {});
+  const tap = pipeline.appSink("tap");
+  const out = pipeline.appSink("out");
+  assertEquals(pipeline.repeatLastFrame("tap", "still"), false, "nothing shown yet");
+  pipeline.play();
+  for await (const _ of tap.pull()) break;
+  assert(pipeline.repeatLastFrame("tap", "still"));
+  for await (const frame of out.pull({ copyBytes: 160 * 40 })) {
+    // Black luma is 16; the text lights up some of the top 40 rows.
+    const bright = frame.data!.filter((y) => y > 128).length;
+    assert(bright > 50, `${bright} bright pixels in the banner rows`);
+    assert(frame.pts !== undefined, "restamped by the appsrc");
+    break;
+  }
+});

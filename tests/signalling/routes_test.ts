@@ -8,6 +8,7 @@ import {
 import { wallClockMs } from "../../lib/wall_clock.ts";
 import { viewerPage } from "../../lib/web/assets.ts";
 import { type SignallingBackend, signallingHandler } from "../../lib/signalling/routes.ts";
+import { OfferRateLimit } from "../../lib/signalling/offer_rate_limit.ts";
 import { SignallingError } from "../../lib/signalling/session_description.ts";
 import { OFFER_SDP } from "./session_description_test.ts";
 
@@ -191,4 +192,20 @@ Deno.test("signallingHandler turns a SignallingError's retry time into Retry-Aft
   assertEquals(response.status, 503);
   assertEquals(response.headers.get("retry-after"), "5");
   await response.body?.cancel();
+});
+
+Deno.test("signallingHandler answers too many offers from one address with 429 and Retry-After", async () => {
+  const offerRate = new OfferRateLimit({ burst: 2, perSecond: 1, now: () => 0 });
+  const handle = signallingHandler(backend(), { offerRate });
+  const from = (hostname: string) => ({ remoteAddr: { transport: "tcp" as const, hostname, port: 5000 } });
+  const offer = () => post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer" }), "application/json");
+  assertEquals((await handle(offer(), from("192.0.2.7"))).status, 200);
+  assertEquals((await handle(post("/whep", OFFER_SDP, "application/sdp"), from("192.0.2.7"))).status, 201);
+  const refused = await handle(offer(), from("192.0.2.7"));
+  assertEquals(refused.status, 429);
+  assertEquals(refused.headers.get("retry-after"), "1");
+  assertMatch(await refused.text(), /Too many offers from 192\.0\.2\.7/);
+  // Another address, and everything but offers, are not held back.
+  assertEquals((await handle(offer(), from("192.0.2.8"))).status, 200);
+  assertEquals((await handle(new Request(BASE + "/api/status"), from("192.0.2.7"))).status, 200);
 });
