@@ -33,8 +33,11 @@ Deno.test("receiverDescription with a window tees to the display, unsynchronised
   const text = receiverDescription({ ...base, sink: "ximagesink" });
   assertMatch(
     text,
-    /tee name=split .*appsink name=frames.*videoconvert ! ximagesink name=display sync=false async=false units_tee\. ! queue .*leaky=downstream ! appsink name=units /,
+    /tee name=split .*appsink name=frames.*funnel name=screen ! videoconvert ! textoverlay name=banner silent=true .* ! ximagesink name=display sync=false async=false appsrc name=still .* ! screen\. units_tee\. ! queue .*leaky=downstream ! appsink name=units /,
   );
+  // The tap keeps the last frame only when there is a window to show it again in.
+  assertMatch(text, /appsink name=frames [^!]*enable-last-sample=true/);
+  assertMatch(receiverDescription(base), /appsink name=frames [^!]*enable-last-sample=false/);
   const smooth = receiverDescription({
     ...base,
     decoder: "openh264dec",
