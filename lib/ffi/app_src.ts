@@ -1,6 +1,7 @@
 /** appsrc: packets from JavaScript into a pipeline. */
 import { gstreamer } from "./gst.ts";
 import { elementByName } from "./element.ts";
+import { hasProperty, setProperty } from "./gobject.ts";
 
 export class AppSrc {
   #handle: Deno.PointerObject | null;
@@ -9,6 +10,19 @@ export class AppSrc {
   constructor(bin: Deno.PointerObject, name: string) {
     this.#handle = elementByName(bin, name);
     this.name = name;
+  }
+
+  /**
+   * Bounds the queue inside the appsrc: past `buffers` buffers or `bytes` bytes (0: no limit of that
+   * kind) the oldest are dropped. By default it grows without end while the pipeline is behind, and
+   * blocking instead would stall the event loop. False on GStreamer before 1.20 (no leaky-type).
+   */
+  dropOldestBeyond(limits: { buffers?: number; bytes?: number }): boolean {
+    if (this.#handle === null || !hasProperty(this.#handle, "leaky-type")) return false;
+    setProperty(this.#handle, "max-buffers", limits.buffers ?? 0);
+    setProperty(this.#handle, "max-bytes", limits.bytes ?? 0);
+    setProperty(this.#handle, "leaky-type", "downstream");
+    return true;
   }
 
   /** Copies `data` into a new buffer and pushes it; false once the pipeline is flushing or closed. */

@@ -28,6 +28,9 @@ import { describeMediaError, MediaError } from "./media_error.ts";
 import { hostOs } from "../ffi/library_path.ts";
 import { log } from "../log.ts";
 
+/** What the RTP appsrc (werift input) may hold while the pipeline is behind. */
+const APPSRC_MAX_BYTES = 8 * 1024 * 1024;
+
 /** How often a frozen picture's banner is drawn again (its text may have changed). */
 const STILL_EVERY_MS = 500;
 
@@ -62,6 +65,8 @@ export class ReceiverPipeline {
     this.#options = options;
     this.#pipeline = launch(receiverDescription(options));
     this.#source = options.input.kind === "appsrc" ? this.#pipeline.appSrc(RECEIVER_APPSRC) : undefined;
+    // Packets pushed while the pipeline is behind wait at most ~4 s of 15 Mbit/s, then the oldest go.
+    this.#source?.dropOldestBeyond({ bytes: APPSRC_MAX_BYTES });
     const frames = this.#pipeline.appSink(FRAMES_APPSINK);
     this.#pipeline.watch((event) => {
       if (this.#closed) return;
@@ -74,6 +79,8 @@ export class ReceiverPipeline {
         handlers.onError(new MediaError(describeMediaError(event.message, event.debug, { os: hostOs() })));
       }
     });
+    // The banner's still: at most one waiting, the newest.
+    if (options.sink) this.#pipeline.appSrc(STILL_APPSRC).dropOldestBeyond({ buffers: 1 });
     this.#pipeline.play();
     this.#tap = (async () => {
       // The top rows of each frame: enough to read a pixel stamp, never the whole picture.

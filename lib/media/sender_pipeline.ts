@@ -102,7 +102,10 @@ export class SenderPipeline {
     if (!options.passthrough) limitEncoderKeyFrames(pipeline.element("encoder"));
     if ((options.source === "stamp" || options.source === "test") && !options.passthrough) {
       const [width, height] = syntheticSize(options);
-      this.#stamps = new StampSource(pipeline.appSrc(STAMP_APPSRC), width, height, {
+      const frames = pipeline.appSrc(STAMP_APPSRC);
+      // Frames made while the encoder is behind: the newest two wait, older ones are dropped.
+      frames.dropOldestBeyond({ buffers: 2 });
+      this.#stamps = new StampSource(frames, width, height, {
         clock: options.source === "test",
       });
     }

@@ -128,3 +128,13 @@ Deno.test("Pipeline repeatLastFrame shows a sink's last frame again, restamped, 
     break;
   }
 });
+
+Deno.test("AppSrc dropOldestBeyond keeps its queue bounded while nothing takes from it", async () => {
+  await using pipeline = new Pipeline("appsrc name=src format=time ! fakesink name=sink");
+  const src = pipeline.appSrc("src");
+  const level = pipeline.element("src");
+  assert(src.dropOldestBeyond({ buffers: 2 }));
+  // Not playing: nothing drains the queue.
+  for (let i = 0; i < 5; i++) src.push(new Uint8Array(100));
+  assertEquals(Number(level.get("current-level-buffers")), 2);
+});
