@@ -17,6 +17,38 @@ import { encodeTelemetry, type ViewerFigures } from "./telemetry.ts";
 import { log } from "../log.ts";
 
 const KEYFRAME_INTERVAL_MS = 300;
+
+/**
+ * Keyframe requests over HTTP (`POST /api/keyframe`), at most one per 300 ms: what every viewer
+ * uses besides (or instead of) RTCP PLI, which did not reach rov-server under loss on either engine.
+ * The server coalesces requests across viewers.
+ */
+export class HttpKeyFrames {
+  #origin: string;
+  #signal: AbortSignal;
+  #last = -Infinity;
+  /** Requests sent. */
+  sent = 0;
+
+  constructor(origin: string, options: { signal: AbortSignal }) {
+    this.#origin = origin;
+    this.#signal = options.signal;
+  }
+
+  /** Asks for a keyframe unless one was asked for within 300 ms; returns whether it asked. */
+  request(options: { onError?: (error: unknown) => void } = {}): boolean {
+    const now = performance.now();
+    if (this.#signal.aborted || now - this.#last < KEYFRAME_INTERVAL_MS) return false;
+    this.#last = now;
+    this.sent++;
+    const signal = AbortSignal.any([this.#signal, AbortSignal.timeout(TIMEOUT_MS)]);
+    fetch(new URL(KEYFRAME_PATH, this.#origin), { method: "POST", signal }).then(async (response) => {
+      await response.body?.cancel();
+      if (!response.ok) throw new ClockExchangeError(`POST ${KEYFRAME_PATH} answered ${response.status}`);
+    }).catch((error) => options.onError?.(error));
+    return true;
+  }
+}
 const TIMEOUT_MS = 2000;
 
 export class RtpControl {
@@ -24,11 +56,10 @@ export class RtpControl {
   #stop = new AbortController();
   #signal: AbortSignal;
   #timer: ReturnType<typeof setTimeout> | undefined;
-  #lastKeyFrame = -Infinity;
+  #keyFrames: HttpKeyFrames;
   #warned = false;
   /** The server's clock relative to this one. */
   readonly clock = new ClockOffset();
-  keyFramesRequested = 0;
   /** This viewer's id in the server's status page. */
   readonly id: string;
 
@@ -38,6 +69,7 @@ export class RtpControl {
     this.#base = base;
     this.id = options.id ?? crypto.randomUUID();
     this.#signal = options.signal ? AbortSignal.any([options.signal, this.#stop.signal]) : this.#stop.signal;
+    this.#keyFrames = new HttpKeyFrames(base, { signal: this.#signal });
     let sent = 0;
     const next = async () => {
       await this.#exchange();
@@ -70,12 +102,11 @@ export class RtpControl {
 
   /** Asks the server for a keyframe, at most once per 300 ms. Returns whether one was asked. */
   requestKeyFrame(): boolean {
-    const now = performance.now();
-    if (this.#signal.aborted || now - this.#lastKeyFrame < KEYFRAME_INTERVAL_MS) return false;
-    this.#lastKeyFrame = now;
-    this.keyFramesRequested++;
-    this.#fetch(KEYFRAME_PATH, "POST").then((r) => r.body?.cancel(), (error) => this.#warn(error));
-    return true;
+    return this.#keyFrames.request({ onError: (error) => this.#warn(error) });
+  }
+
+  get keyFramesRequested(): number {
+    return this.#keyFrames.sent;
   }
 
   /** Tells the server this viewer's latency and damage figures, for its status page. */

@@ -5,7 +5,7 @@
  */
 import type { ReceiverPipeline } from "../media/receiver_pipeline.ts";
 import { postOffer, type ViewerLiveness, viewerLiveness } from "../signalling/offer_client.ts";
-import { KEYFRAME_PATH } from "../signalling/clock_exchange.ts";
+import { HttpKeyFrames } from "../signalling/rtp_control.ts";
 import type { SessionDescription } from "../signalling/session_description.ts";
 import { log } from "../log.ts";
 import type { WebRtcEngineName, WebRtcViewing } from "./engine.ts";
@@ -88,6 +88,7 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
       signal,
     });
   const id = answered?.id;
+  const httpKeyFrames = options.engine === "werift" ? new HttpKeyFrames(origin, { signal }) : undefined;
   return {
     viewing,
     origin,
@@ -101,11 +102,8 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
       viewing.requestKeyFrame();
       // werift's PLI did not reach rov-server under loss (bench --faults: 1 keyframe in 20 s, 95 %
       // of frames damaged); the HTTP request, coalesced by the server, does. The gstreamer engine
-      // sends its own (GstReceiverSession).
-      if (options.engine === "werift") {
-        fetch(new URL(KEYFRAME_PATH, origin), { method: "POST", signal: AbortSignal.timeout(1000) })
-          .then((r) => r.body?.cancel(), () => {});
-      }
+      // sends its own through its RtpControl (GstReceiverSession).
+      httpKeyFrames?.request();
     },
     close: () => viewing.close(),
   };
