@@ -43,14 +43,10 @@ export async function postOffer(
 }
 
 /**
- * What a server says of one of its viewers: it still has it ("known"), it does not (it restarted, or
- * dropped the viewer), nothing listens at its address ("refused"), or no answer in time
+ * What a server says of one of its viewers: it still has it ("known"; "source-lost" while its camera
+ * has failed and is being retried, so no picture is expected), it does not ("unknown": it restarted,
+ * or dropped the viewer), nothing listens at its address ("refused"), or no answer in time
  * ("unreachable": the link may be cut).
- */
-/**
- * What the server says about a viewer: it has it ("known"; "source-lost" while its camera has failed
- * and is being retried, so no picture is expected), it does not ("unknown": it restarted), or it
- * cannot be reached.
  */
 export type ViewerLiveness = "known" | "source-lost" | "unknown" | "refused" | "unreachable";
 
