@@ -1,5 +1,5 @@
 /** appsink: buffers out of a pipeline into JavaScript, through exactly one pull loop. */
-import { checked, cString, gstreamer } from "./gst.ts";
+import { BUFFER_PTS, checked, CLOCK_TIME_NONE, cString, gstreamer } from "./gst.ts";
 import { elementByName } from "./element.ts";
 
 /** One buffer pulled from an appsink. */
@@ -41,13 +41,11 @@ export interface PullOptions {
 const MAP_INFO_SIZE = 104; // sizeof(GstMapInfo) on x86_64 and aarch64
 const MAP_DATA = 16; // GstMapInfo.data
 const MAP_SIZE = 24; // GstMapInfo.size
-const BUFFER_PTS = 72; // GstBuffer.pts
 const MINI_OBJECT_FLAGS = 16; // GstMiniObject.flags (guint), after GType and two gints
 const FLAG_DISCONT = 16 << 2; // GST_BUFFER_FLAG_DISCONT = GST_MINI_OBJECT_FLAG_LAST << 2
 const FLAG_CORRUPTED = 16 << 4; // GST_BUFFER_FLAG_CORRUPTED = GST_MINI_OBJECT_FLAG_LAST << 4
 const FLAG_DELTA_UNIT = 16 << 9; // GST_BUFFER_FLAG_DELTA_UNIT = GST_MINI_OBJECT_FLAG_LAST << 9
 const REFERENCE_TIMESTAMP = 24; // GstReferenceTimestampMeta.timestamp, after GstMeta (16) and reference
-const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
 const PULL_TIMEOUT_NS = 100_000_000n; // wake at least every 100 ms to notice close()
 
 export class AppSink {

@@ -1,8 +1,6 @@
 /** A named element of a running pipeline: properties and upstream events. */
-import { checked, cString, gstreamer } from "./gst.ts";
+import { checked, CLOCK_TIME_NONE, cString, gstreamer } from "./gst.ts";
 import { getProperty, hasProperty, type Plain } from "./gobject.ts";
-
-const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
 
 /** Looks up the element called `name` in `bin` (a new reference), or throws naming it. */
 export function elementByName(bin: Deno.PointerObject, name: string): Deno.PointerObject {

@@ -23,6 +23,11 @@ import {
   librarySearch,
 } from "./library_path.ts";
 
+/** GST_CLOCK_TIME_NONE: no time (an unset timestamp, "as soon as possible"). */
+export const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
+/** GstBuffer.pts (after its GstMiniObject and pool pointer); GstBuffer.dts follows. */
+export const BUFFER_PTS = 72;
+
 /** An error GStreamer reported, with GStreamer's own text. */
 export class GstError extends Error {
   override name = "GstError";

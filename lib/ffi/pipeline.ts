@@ -4,7 +4,9 @@
  * pulls and bus pops in flight, release elements, release the pipeline.
  */
 import {
+  BUFFER_PTS,
   checked,
+  CLOCK_TIME_NONE,
   cString,
   GstError,
   gstreamer,
@@ -47,8 +49,6 @@ const MESSAGE_TYPE = 64; // GstMessage.type
 const MESSAGE_SRC = 80; // GstMessage.src
 const BUS_TIMEOUT_NS = 100_000_000n; // the bus loop notices close() within 100 ms
 const STATE_CHANGE_FAILURE = 0;
-const BUFFER_PTS = 72; // GstBuffer.pts; GstBuffer.dts follows
-const CLOCK_TIME_NONE = 0xffff_ffff_ffff_ffffn;
 
 export class Pipeline {
   #handle: Deno.PointerObject | null;
