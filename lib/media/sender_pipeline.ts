@@ -52,6 +52,12 @@ const TRIM_AFTER_MS = 500;
 /** At most one keyframe per this interval, however many viewers ask (requests in between wait). */
 const KEYFRAME_INTERVAL_MS = 250;
 
+/** One line for an error the pipeline posted, saying what the user can do about it. */
+function describeError(event: { message: string; debug?: string }, options: SenderOptions): string {
+  const context = { os: options.os, source: options, passthrough: options.passthrough };
+  return describeMediaError(event.message, event.debug, context);
+}
+
 /**
  * Makes the encoder itself fold keyframe requests: webrtcbin viewers' PLIs and FIRs travel upstream
  * to it natively, past JavaScript's limiter. GstVideoEncoder (GStreamer 1.18+) defers requests inside
@@ -116,12 +122,10 @@ export class SenderPipeline {
       : Promise.resolve();
     pipeline.watch((event) => {
       if (this.#closed) return;
-      if (this.#keeper?.owns(event)) {
-        // Before start-up has finished, a source that fails is the start-up error; after, it is retried.
-        if (!this.#running && event.type === "error") {
-          const context = { os: options.os, source: options, passthrough: options.passthrough };
-          this.#handlers.onError(new MediaError(describeMediaError(event.message, event.debug, context)));
-        } else this.#keeper.handle(event);
+      // Before start-up has finished, a source that fails is the start-up error (below); after, it
+      // is retried.
+      if (this.#keeper?.owns(event) && (this.#running || event.type !== "error")) {
+        this.#keeper.handle(event);
       } else if (
         event.type === "state" && options.output.kind === "udp" && /^pipeline\d+$/.test(event.source)
       ) {
@@ -132,8 +136,7 @@ export class SenderPipeline {
         log.debug(`Viewer branch ${branch}: ${event.message} (${event.path}: ${event.debug ?? ""})`);
         this.#handlers.onBranchError?.(branch, event.message);
       } else if (event.type === "error") {
-        const context = { os: options.os, source: options, passthrough: options.passthrough };
-        this.#handlers.onError(new MediaError(describeMediaError(event.message, event.debug, context)));
+        this.#handlers.onError(new MediaError(describeError(event, options)));
       } else if (event.type === "warning") {
         log.debug(`GStreamer warning from ${event.source}: ${event.message}`);
       } else if (event.type === "eos") {
@@ -164,10 +167,7 @@ export class SenderPipeline {
       into: SOURCE_INPUT,
       from: SOURCE_OUTPUT,
       progress: () => udpSink ? Number(udpSink.get("bytes-served")) : this.packets,
-      describe: (event) => {
-        const context = { os: options.os, source: options, passthrough: options.passthrough };
-        return describeMediaError(event.message, event.debug, context);
-      },
+      describe: (event) => describeError(event, options),
       onBack: () => this.#keyFrames.request(),
       // A slow camera (a few frames a second) is not taken for a stalled one.
       timing: { stallMs: Math.max(2000, 10_000 / options.fps), ...options.sourceTiming },
@@ -271,7 +271,7 @@ export class SenderPipeline {
       );
       pipeline.play();
       sender.#stamps?.start(options.fps);
-      if (sender.#keeper) await sender.#addFirstSource(started.promise, sourceLabel(options));
+      if (sender.#keeper) await sender.#addFirstSource(started.promise);
       await started.promise.finally(() => clearTimeout(timer));
       sender.#handlers = handlers;
       sender.#running = true;
@@ -287,14 +287,14 @@ export class SenderPipeline {
    * Adds a restartable source's first bin. When it cannot start, GStreamer's own reason arrives on the
    * bus a moment later and rejects `started`; that line is the one the user sees.
    */
-  async #addFirstSource(started: Promise<void>, label: string): Promise<void> {
+  async #addFirstSource(started: Promise<void>): Promise<void> {
     try {
       this.#keeper!.add();
     } catch (error) {
       const late = new Promise((resolve) => setTimeout(resolve, 1000));
       await Promise.race([started, late]);
       const reason = error instanceof Error ? error.message : String(error);
-      throw new MediaError(`${label} did not start: ${reason}`);
+      throw new MediaError(`${this.#keeper!.label} did not start: ${reason}`);
     }
   }
 

@@ -81,6 +81,11 @@ export class SourceKeeper {
     this.#timing = { ...SOURCE_TIMING, ...options.timing };
   }
 
+  /** How the logs name the source: "Camera /dev/video0". */
+  get label(): string {
+    return this.#options.label;
+  }
+
   get state(): SourceState {
     return this.#state === "live" ? "live" : "lost";
   }
