@@ -5,17 +5,12 @@ import {
   freeTcpPort,
   freeUdpPort,
   runClient,
+  runToExit,
   SERVER,
-  start,
   startServer,
 } from "../support/processes.ts";
 
-async function run(script: string, args: string[]) {
-  const running = start(script, args);
-  const code = (await running.child.status).code;
-  await Promise.all([running.stdout.done, running.stderr.done]);
-  return { code, stderr: running.stderr.text };
-}
+const run = (script: string, args: string[]) => runToExit(script, args);
 
 function assertOneLine(stderr: string, pattern: RegExp): void {
   assertMatch(stderr, pattern);
@@ -49,6 +44,15 @@ Deno.test("rov-server explains a missing file and a file that is not video", asy
   } finally {
     await Deno.remove(text);
   }
+});
+
+Deno.test("rov-server --source pipeline with a description GStreamer cannot build says so in one line", async () => {
+  const result = await run(
+    SERVER,
+    serverArgs("--source", "pipeline", "--pipeline", "nosuchelement ! fakesink"),
+  );
+  assertEquals(result.code, 1);
+  assertOneLine(result.stderr, /^rov-server: [^\n]*nosuchelement[^\n]*\n$/);
 });
 
 Deno.test("rov-server explains an absent camera and suggests the test source", async () => {
@@ -140,13 +144,11 @@ Deno.test("rov-client explains a bad option and a missing video sink", async () 
 
 Deno.test("rov-server and rov-client print help and version", async () => {
   for (const script of [SERVER, CLIENT]) {
-    const help = start(script, ["--help"]);
-    assertEquals((await help.child.status).code, 0);
-    await help.stdout.done;
-    assertMatch(help.stdout.text, /Usage: rov-(server|client)/);
-    const version = start(script, ["--version"]);
-    assertEquals((await version.child.status).code, 0);
-    await version.stdout.done;
-    assertMatch(version.stdout.text, /^rov-(server|client) \d+\.\d+\.\d+ \(from source, \w+; Deno /);
+    const help = await run(script, ["--help"]);
+    assertEquals(help.code, 0);
+    assertMatch(help.stdout, /Usage: rov-(server|client)/);
+    const version = await run(script, ["--version"]);
+    assertEquals(version.code, 0);
+    assertMatch(version.stdout, /^rov-(server|client) \d+\.\d+\.\d+ \(from source, \w+; Deno /);
   }
 });

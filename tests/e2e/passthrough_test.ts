@@ -5,8 +5,8 @@ import {
   lastStatus,
   rtpArgs,
   runClient,
+  runToExit,
   SERVER,
-  start,
   startServer,
   viewerArgs,
 } from "../support/processes.ts";
@@ -76,14 +76,13 @@ Deno.test("passthrough over the gstreamer engine: frames decode with no encoder;
     } finally {
       assertEquals(await server.stop(), 0, server.stderr.text);
     }
-    const looping = start(SERVER, [
+    const looping = await runToExit(SERVER, [
       ...file,
       ...["--webrtc-engine", "gstreamer", "--host", "127.0.0.1", "--signal-port", "0", "--no-discovery"],
     ]);
-    assertEquals((await looping.child.status).code, 2);
-    await Promise.all([looping.stdout.done, looping.stderr.done]);
+    assertEquals(looping.code, 2);
     assertMatch(
-      looping.stderr.text,
+      looping.stderr,
       /^rov-server: Cannot loop a file on the gstreamer WebRTC engine yet: add --no-loop/,
     );
   } finally {
@@ -126,7 +125,7 @@ Deno.test("passthrough of a file that is not H.264 says so in one line", async (
   const dir = await Deno.makeTempDir();
   try {
     await makeVideo(`${dir}/dive.webm`, 1, "vp8");
-    const server = start(SERVER, [
+    const server = await runToExit(SERVER, [
       "--source",
       "file",
       "--file",
@@ -138,11 +137,9 @@ Deno.test("passthrough of a file that is not H.264 says so in one line", async (
       "0",
       "--no-discovery",
     ]);
-    const code = (await server.child.status).code;
-    await Promise.all([server.stdout.done, server.stderr.done]);
-    assertEquals(code, 1);
+    assertEquals(server.code, 1);
     assertMatch(
-      server.stderr.text,
+      server.stderr,
       /^rov-server: Cannot send file .*dive\.webm without re-encoding: it has no H\.264 video \(drop --file-passthrough\)\n$/,
     );
   } finally {

@@ -156,8 +156,17 @@ export function viewerArgs(server: RunningServer, ...extra: string[]): string[] 
 }
 
 /** Runs rov-client to completion; returns its exit code and output. */
-export async function runClient(args: string[], options: { wrap?: string[]; timeoutMs?: number } = {}) {
-  const running = start(CLIENT, args, options);
+export function runClient(args: string[], options: { wrap?: string[]; timeoutMs?: number } = {}) {
+  return runToExit(CLIENT, args, options);
+}
+
+/** Runs `script` (rov-server or rov-client) to its exit (killed after `timeoutMs`); its code and output. */
+export async function runToExit(
+  script: string,
+  args: string[],
+  options: { wrap?: string[]; timeoutMs?: number } = {},
+) {
+  const running = start(script, args, options);
   const timer = setTimeout(() => running.child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
   const status = await running.child.status;
   clearTimeout(timer);
