@@ -16,6 +16,7 @@ import {
 import { loopbackNamespace, type Namespace } from "../tests/support/netns.ts";
 import { percentile } from "../lib/stats/percentiles.ts";
 import { FREEZE_MS } from "../lib/stats/stream_stats.ts";
+import { FAULTS_HEADING, writeResultsPart } from "./results_file.ts";
 
 type Transport = "gstreamer" | "werift" | "rtp";
 const TRANSPORTS: Transport[] = ["gstreamer", "werift", "rtp"];
@@ -245,7 +246,7 @@ export async function runFaults(out: string): Promise<void> {
     );
   }
   const section = [
-    "## Faults",
+    FAULTS_HEADING,
     "",
     `Run ${
       new Date().toISOString()
@@ -263,9 +264,6 @@ export async function runFaults(out: string): Promise<void> {
     ...events,
     "",
   ].join("\n");
-  const current = await Deno.readTextFile(out).catch(() => "");
-  const at = current.indexOf("## Faults");
-  const kept = at < 0 ? current.trimEnd() + "\n\n" : current.slice(0, at);
-  await Deno.writeTextFile(out, kept + section);
+  await writeResultsPart(out, "faults", section);
   console.error(section);
 }

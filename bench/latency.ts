@@ -22,6 +22,7 @@ import {
 import { gstreamerInfo } from "../lib/ffi/gst.ts";
 import { chromiumSessions, chromiumViewer } from "./chromium.ts";
 import { percentile } from "../lib/stats/percentiles.ts";
+import { writeResultsPart } from "./results_file.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -272,7 +273,5 @@ const report = [
   "",
 ].join("\n");
 // The faults section (`--faults`) is measured on its own: kept as it was.
-const previous = await Deno.readTextFile(out).catch(() => "");
-const faults = previous.indexOf("## Faults");
-await Deno.writeTextFile(out, faults < 0 ? report : `${report}\n${previous.slice(faults)}`);
+await writeResultsPart(out, "report", report);
 console.log(report);

@@ -40,3 +40,18 @@ Deno.test("the quick latency benchmark measures every contender and writes its r
     await Deno.remove(out);
   }
 });
+
+Deno.test("writeResultsPart rewrites one part of the results file and keeps the other", async () => {
+  const { writeResultsPart } = await import("../bench/results_file.ts");
+  const out = await Deno.makeTempFile({ suffix: ".md" });
+  try {
+    await writeResultsPart(out, "faults", "## Faults\n\nfirst\n");
+    assertEquals(await Deno.readTextFile(out), "\n\n## Faults\n\nfirst\n");
+    await writeResultsPart(out, "report", "# Report\n\nlatency\n");
+    assertEquals(await Deno.readTextFile(out), "# Report\n\nlatency\n\n## Faults\n\nfirst\n");
+    await writeResultsPart(out, "faults", "## Faults\n\nsecond\n");
+    assertEquals(await Deno.readTextFile(out), "# Report\n\nlatency\n\n## Faults\n\nsecond\n");
+  } finally {
+    await Deno.remove(out);
+  }
+});
