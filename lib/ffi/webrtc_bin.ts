@@ -82,6 +82,27 @@ export function prepareDtlsCertificate(): Promise<void> {
   return certificate;
 }
 
+/**
+ * Sets `property` on the object the action signal `getter` returns for `index` (a transceiver, an
+ * RTP session), and releases it; false when there is no such object yet.
+ */
+function setPropertyOfNth(
+  owner: Deno.PointerObject,
+  getter: string,
+  index: number,
+  property: string,
+  value: string | number | boolean,
+): boolean {
+  const object = emitSignal(owner, getter, [index]) as Deno.PointerValue | undefined;
+  if (object === null || object === undefined) return false;
+  try {
+    setProperty(object, property, value);
+  } finally {
+    unrefObject(object);
+  }
+  return true;
+}
+
 /** Resolves once a certificate being made has been made (at once when none was started). */
 export function dtlsCertificateSettled(): Promise<void> {
   return certificate ?? Promise.resolve();
@@ -158,14 +179,7 @@ export class WebRtcBin {
 
   /** Sets a property of transceiver `index` (e.g. "do-nack"); false while there is no such transceiver. */
   setTransceiverProperty(index: number, property: string, value: string | number | boolean): boolean {
-    const transceiver = emitSignal(this.#live(), "get-transceiver", [index]) as Deno.PointerValue | undefined;
-    if (transceiver === null || transceiver === undefined) return false;
-    try {
-      setProperty(transceiver, property, value);
-    } finally {
-      unrefObject(transceiver);
-    }
-    return true;
+    return setPropertyOfNth(this.#live(), "get-transceiver", index, property, value);
   }
 
   async setRemoteDescription(description: SessionDescription): Promise<void> {
@@ -327,14 +341,7 @@ export class WebRtcBin {
   setSessionProperty(id: number, property: string, value: string | number | boolean): boolean {
     const rtpbin = this.#rtpBin();
     try {
-      const session = emitSignal(rtpbin, "get-session", [id]) as Deno.PointerValue;
-      if (session === null || session === undefined) return false;
-      try {
-        setProperty(session, property, value);
-      } finally {
-        unrefObject(session);
-      }
-      return true;
+      return setPropertyOfNth(rtpbin, "get-session", id, property, value);
     } finally {
       gstreamer().gst.gst_object_unref(rtpbin);
     }
