@@ -197,16 +197,19 @@ Deno.test("senderDescription parses in GStreamer for every source, output and so
     .close();
 });
 
+/** A --pipeline source, encoded once, to the tee. */
+const pipelineSender: SenderOptions = {
+  ...base,
+  source: "pipeline",
+  pipeline: "videotestsrc is-live=true",
+  encoder: { element: "x264enc", bitrateKbps: 2000, lowLatency: true, maxQuality: false },
+  passthrough: false,
+  lowLatency: true,
+  output: { kind: "tee" },
+};
+
 Deno.test("senderDescription keeps a camera or --pipeline source apart, behind a funnel with an idle input", () => {
-  const options: SenderOptions = {
-    ...base,
-    source: "pipeline",
-    pipeline: "videotestsrc is-live=true",
-    encoder: { element: "x264enc", bitrateKbps: 2000, lowLatency: true, maxQuality: false },
-    passthrough: false,
-    lowLatency: true,
-    output: { kind: "tee" },
-  };
+  const options = pipelineSender;
   const description = senderDescription(options);
   assertMatch(description, /^funnel name=source_in ! queue/);
   assertMatch(description, /appsrc name=source_hold is-live=true format=time ! source_in\.$/);
@@ -220,15 +223,11 @@ Deno.test("senderDescription keeps a camera or --pipeline source apart, behind a
 
 Deno.test("senderDescription builds and links with a source bin added in front of the funnel", async () => {
   const options: SenderOptions = {
-    ...base,
+    ...pipelineSender,
     width: 160,
     height: 120,
-    source: "pipeline",
     pipeline: "videotestsrc is-live=true num-buffers=5",
     encoder: { element: "x264enc", bitrateKbps: 500, lowLatency: true, maxQuality: false },
-    passthrough: false,
-    lowLatency: true,
-    output: { kind: "tee" },
   };
   await using pipeline = new Pipeline(senderDescription(options));
   pipeline.play();
