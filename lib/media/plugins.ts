@@ -13,6 +13,7 @@ const DEBIAN: Record<string, string> = {
   clockoverlay: "gstreamer1.0-plugins-base",
   timeoverlay: "gstreamer1.0-plugins-base",
   ximagesink: "gstreamer1.0-x",
+  textoverlay: "gstreamer1.0-x",
   xvimagesink: "gstreamer1.0-x",
   glimagesink: "gstreamer1.0-gl",
   openh264enc: "gstreamer1.0-plugins-bad",
@@ -104,6 +105,8 @@ export function requiredPlugins(program: Program, mode: { transport: Transport; 
     "libav",
     "videoconvertscale",
     WINDOW[os],
+    // textoverlay: the window's banner on a frozen picture.
+    "pango",
     ...(transport === "rtp" ? ["udp"] : []),
   ];
 }

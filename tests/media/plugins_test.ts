@@ -27,7 +27,7 @@ Deno.test("requiredPlugins names what each program needs per transport and OS", 
   assertEquals(
     pluginsSentence("rov-client", { transport: "webrtc", os: "linux" }),
     "rov-client --transport webrtc needs the GStreamer plugins coreelements, app, rtpmanager, rtp, " +
-      "videoparsersbad, libav, videoconvertscale, ximagesink",
+      "videoparsersbad, libav, videoconvertscale, ximagesink, pango",
   );
 });
 
