@@ -7,7 +7,7 @@ import { interrupted, runMain } from "./lib/cli/run_main.ts";
 import { hasElement } from "./lib/ffi/gst.ts";
 import { loadGStreamer } from "./lib/media/launch.ts";
 import { hostOs } from "./lib/ffi/library_path.ts";
-import { displaySinks, jitterLatencyMs, type RtpInput } from "./lib/media/receiver.ts";
+import { displaySinks, jitterLatencyMs, reorderWaitMs, type RtpInput } from "./lib/media/receiver.ts";
 import { chooseDecoder } from "./lib/media/codec_choice.ts";
 import { gstRegistry } from "./lib/media/codec_probe.ts";
 import { clientDoctor } from "./lib/doctor/doctor.ts";
@@ -229,6 +229,7 @@ async function main(args: string[]): Promise<number> {
               interfaces: ipv4Interfaces(),
               engine: engine!.engine,
               receiver: playing,
+              repairWaitMs: reorderWaitMs(options.lowLatency, options.latencyMs),
               werift,
               signal: attempt,
             });

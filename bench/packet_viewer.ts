@@ -13,6 +13,7 @@ let bytes = 0;
 let markers = 0;
 const session = await ReceiverSession.connect((offer) => postOffer(url, offer).then((a) => a.sdp), {
   ice: { addresses: ["127.0.0.1"], stun: false },
+  telemetry: false, // packets only
   onPacket: (packet) => {
     sequence.push(rtpSequence(packet));
     bytes += packet.byteLength;

@@ -4,7 +4,7 @@
  */
 import type { ClientOptions } from "../cli/client_options.ts";
 import { isMulticast, type RtpInput } from "../media/receiver.ts";
-import { offerUrl, serverStamps } from "../signalling/offer_client.ts";
+import { offerUrl, serverTraits } from "../signalling/offer_client.ts";
 import { log } from "../log.ts";
 import { broadcastTargets } from "./broadcast.ts";
 import { findServer, NotFoundError } from "./browser.ts";
@@ -38,7 +38,7 @@ export async function locateStream(options: ClientOptions, signal: AbortSignal):
           multicastInterface: options.rtpInterface,
         },
         control,
-        stamps: control !== undefined && await serverStamps(control, { signal }),
+        stamps: control !== undefined && (await serverTraits(control, { signal })).stamps,
       };
     }
     return { kind: "webrtc", offerUrl: offerUrl(options.host!, options.signalPort) };

@@ -7,6 +7,41 @@ export function elementByName(bin: Deno.PointerObject, name: string): Deno.Point
   return checked(gstreamer().gst.gst_bin_get_by_name(bin, cString(name)), `No element named "${name}"`);
 }
 
+const ITERATOR_OK = 1; // GstIteratorResult: DONE 0, OK 1, RESYNC 2, ERROR 3
+const GVALUE_BYTES = 24;
+
+/**
+ * Calls `fn` with each element that `factory` made inside `bin`, at any depth (elements a bin makes
+ * for itself, e.g. rtpbin's jitter buffers); the reference is held only during the call. Returns
+ * how many there were. A bin that changes while it is walked ends the walk.
+ */
+export function forEachOfFactory(
+  bin: Deno.PointerObject,
+  factory: string,
+  fn: (element: Deno.PointerObject) => void,
+): number {
+  const { gst, gobject } = gstreamer();
+  const iterator = gst.gst_bin_iterate_all_by_element_factory_name(bin, cString(factory));
+  if (iterator === null) return 0;
+  const item = new Uint8Array(GVALUE_BYTES); // G_VALUE_INIT
+  const value = Deno.UnsafePointer.of(item)!;
+  let count = 0;
+  try {
+    while (gst.gst_iterator_next(iterator, value) === ITERATOR_OK) {
+      const element = gobject.g_value_get_object(value);
+      if (element !== null) {
+        fn(element);
+        count++;
+      }
+      gobject.g_value_reset(value);
+    }
+  } finally {
+    if (item.some((byte) => byte !== 0)) gobject.g_value_unset(value);
+    gst.gst_iterator_free(iterator);
+  }
+  return count;
+}
+
 export class Element {
   #handle: Deno.PointerObject | null;
   readonly name: string;

@@ -45,6 +45,26 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "pointer", // GstElement * (transfer full)
   },
+  gst_bin_iterate_all_by_element_factory_name: {
+    parameters: [
+      "pointer", // GstBin *bin
+      "buffer", // const gchar *factory_name
+    ],
+    result: "pointer", // GstIterator * (transfer full)
+  },
+  gst_iterator_next: {
+    parameters: [
+      "pointer", // GstIterator *it
+      "pointer", // GValue *elem
+    ],
+    result: "i32", // GstIteratorResult
+  },
+  gst_iterator_free: {
+    parameters: [
+      "pointer", // GstIterator *it
+    ],
+    result: "void",
+  },
   gst_bin_recalculate_latency: {
     parameters: [
       "pointer", // GstBin *bin
@@ -543,6 +563,18 @@ export const GOBJECT_SYMBOLS = {
       "u64", // GType g_type
     ],
     result: "pointer", // GValue *
+  },
+  g_value_reset: {
+    parameters: [
+      "pointer", // GValue *value
+    ],
+    result: "pointer", // GValue *
+  },
+  g_value_get_object: {
+    parameters: [
+      "pointer", // const GValue *value
+    ],
+    result: "pointer", // gpointer (transfer none)
   },
   g_value_unset: {
     parameters: [

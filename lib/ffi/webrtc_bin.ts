@@ -20,6 +20,7 @@ import {
   getObjectProperty,
   getProperty,
   hasProperty,
+  type Plain,
   type PlainObject,
   setProperty,
   structureToObject,
@@ -27,6 +28,7 @@ import {
   withProperty,
 } from "./gobject.ts";
 import { withPromise } from "./gst_promise.ts";
+import { forEachOfFactory } from "./element.ts";
 import { hostOs, receiveBufferOption } from "./library_path.ts";
 
 export type SdpType = "offer" | "answer";
@@ -345,6 +347,32 @@ export class WebRtcBin {
     } finally {
       gstreamer().gst.gst_object_unref(rtpbin);
     }
+  }
+
+  /**
+   * Sets a property on every jitter buffer of the internal rtpbin (one per incoming stream, made
+   * when its first packet arrives): settings such as the retransmission timers that neither
+   * webrtcbin nor rtpbin expose. Returns how many jitter buffers there were.
+   */
+  setJitterBufferProperty(property: string, value: string | number | boolean): number {
+    const rtpbin = this.#rtpBin();
+    try {
+      return forEachOfFactory(rtpbin, "rtpjitterbuffer", (buffer) => setProperty(buffer, property, value));
+    } finally {
+      gstreamer().gst.gst_object_unref(rtpbin);
+    }
+  }
+
+  /** A property of each jitter buffer of the internal rtpbin, as plain data. */
+  jitterBufferProperty(property: string): Plain[] {
+    const rtpbin = this.#rtpBin();
+    const values: Plain[] = [];
+    try {
+      forEachOfFactory(rtpbin, "rtpjitterbuffer", (buffer) => values.push(getProperty(buffer, property)));
+    } finally {
+      gstreamer().gst.gst_object_unref(rtpbin);
+    }
+    return values;
   }
 
   #rtpBin(): Deno.PointerObject {

@@ -102,13 +102,25 @@ function rtcpBranch(input: RtpInput): string {
  * The jitter buffer's latency: how long a missing packet is waited for (packets in order pass at
  * once, so this costs nothing while nothing is lost). With NACK and retransmission (webrtcbin
  * input) 40 ms: a packet lost at the end of a frame is only missed when the next frame starts
- * (33 ms at 30 fps), and its retransmission takes a round trip more; 0 where nothing would repair it (werift's appsrc, plain RTP) and the
- * frame goes to the decoder at once; 200 ms with --no-low-latency.
+ * (33 ms at 30 fps), and its retransmission takes a round trip more. 0 over plain RTP, where
+ * nothing would repair it, and the frame goes to the decoder at once; 0 too for werift's packets
+ * in low-latency mode, which wait in JavaScript instead (`reorderWaitMs`); 200 ms with
+ * --no-low-latency. `requested` is --webrtc-latency.
  */
 export function jitterLatencyMs(input: RtpInput["kind"], lowLatency: boolean, requested?: number): number {
+  if (input === "appsrc" && lowLatency) return 0;
   if (requested !== undefined) return requested;
   if (!lowLatency) return 200;
   return input === "webrtc" ? 40 : 0;
+}
+
+/**
+ * How long werift's packets wait in JavaScript behind a gap for its retransmission (ReorderBuffer):
+ * the wait webrtcbin's jitter buffer has, in low-latency mode, where the appsrc's jitter buffer
+ * cannot wait (see ReorderBuffer); 0 otherwise, where it does.
+ */
+export function reorderWaitMs(lowLatency: boolean, requested?: number): number {
+  return lowLatency ? jitterLatencyMs("webrtc", true, requested) : 0;
 }
 
 /** The element a WebRTC session's source feeds (gstreamer engine), and the source's last element. */

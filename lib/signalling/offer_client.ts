@@ -70,22 +70,34 @@ export async function viewerLiveness(
   }
 }
 
-/** Whether the server at `origin` says (in `/api/status`) that its picture carries pixel stamps. */
-export async function serverStamps(
+/** What the server at `origin` says of itself in `/api/status` that a viewer needs before it offers. */
+export interface ServerTraits {
+  /** Its picture carries pixel stamps. */
+  stamps: boolean;
+  /** Its WebRTC engine ("gstreamer", "werift"); undefined when it did not say. */
+  webrtcEngine?: string;
+}
+
+/** Reads `ServerTraits` from `origin`; a server that does not answer has none (no stamps, no engine). */
+export async function serverTraits(
   origin: string,
   options: { signal?: AbortSignal; timeoutMs?: number } = {},
-): Promise<boolean> {
+): Promise<ServerTraits> {
   const { signal } = withTimeout(options.signal, options.timeoutMs ?? 2000);
   try {
     const response = await fetch(`${origin}/api/status`, { signal });
     if (!response.ok) {
       await response.body?.cancel();
-      return false;
+      return { stamps: false };
     }
     const status = await response.json();
-    return typeof status === "object" && status !== null && status.stamps === true;
+    if (typeof status !== "object" || status === null) return { stamps: false };
+    return {
+      stamps: status.stamps === true,
+      webrtcEngine: typeof status.webrtcEngine === "string" ? status.webrtcEngine : undefined,
+    };
   } catch {
-    return false;
+    return { stamps: false };
   }
 }
 

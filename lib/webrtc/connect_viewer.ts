@@ -4,7 +4,7 @@
  * comes as a one-line error on `failed`.
  */
 import type { ReceiverPipeline } from "../media/receiver_pipeline.ts";
-import { postOffer, type ViewerLiveness, viewerLiveness } from "../signalling/offer_client.ts";
+import { postOffer, serverTraits, type ViewerLiveness, viewerLiveness } from "../signalling/offer_client.ts";
 import { HttpKeyFrames } from "../signalling/rtp_control.ts";
 import type { SessionDescription } from "../signalling/session_description.ts";
 import { log } from "../log.ts";
@@ -23,6 +23,8 @@ export interface ConnectOptions {
   interfaces: NetworkInterfaceLike[];
   /** The receiver pipeline: its webrtcbin (gstreamer) or its appsrc (werift). */
   receiver: ReceiverPipeline;
+  /** How long werift's packets wait behind a gap for its retransmission (reorderWaitMs). */
+  repairWaitMs: number;
   /** The werift client module, imported by the caller as early as possible (it takes ~300 ms). */
   werift?: Promise<typeof import("./werift_client.ts")>;
   signal: AbortSignal;
@@ -83,6 +85,9 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
     })
     : await (await options.werift!).WeriftViewing.connect(signaller, {
       ice,
+      repairWaitMs: options.repairWaitMs,
+      telemetry: (await serverTraits(origin, { signal, timeoutMs: ANSWER_TIMEOUT_MS })).webrtcEngine !==
+        "gstreamer",
       push: (packet) => receiver.push(packet),
       onState,
       signal,

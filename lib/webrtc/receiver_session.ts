@@ -3,7 +3,7 @@
  * bytes (GStreamer's jitter buffer and depayloader take it from there), and asks for keyframes.
  */
 import { type MediaStreamTrack, type RTCDataChannel, RTCPeerConnection, type RTCRtpReceiver } from "werift";
-import { h264Codec } from "./werift_h264.ts";
+import { h264Codec, rtxCodec } from "./werift_h264.ts";
 import { peerConfig } from "./ice_config.ts";
 import type { IceOptions } from "./ice_policy.ts";
 import { gatheringComplete, hasCandidates } from "./gathered.ts";
@@ -23,6 +23,13 @@ export interface ReceiverOptions {
   onPacket: (packet: Uint8Array<ArrayBuffer>) => void;
   /** Connection state changes ("connected", "failed", ...). */
   onState?: (state: string) => void;
+  /**
+   * Offer the telemetry data channel (capture times and the clock exchange of rov-server's werift
+   * engine). Off towards the gstreamer engine, which sends both otherwise and answers data channels
+   * rejected: werift opens SCTP all the same, and the stray SCTP packets ended the session there
+   * ("Internal data stream error", not-linked) about a second after each connect.
+   */
+  telemetry: boolean;
   signal?: AbortSignal;
 }
 
@@ -53,13 +60,17 @@ export class ReceiverSession {
   static async connect(signaller: Signaller, options: ReceiverOptions): Promise<ReceiverSession> {
     const pc = new RTCPeerConnection({
       ...peerConfig(options.ice),
-      codecs: { video: OFFERED_PROFILES.map(h264Codec), audio: [] },
+      // Each format with its retransmission stream: rov-server's gstreamer engine answers NACKs
+      // only where RTX was negotiated.
+      codecs: { video: OFFERED_PROFILES.flatMap((profile) => [h264Codec(profile), rtxCodec()]), audio: [] },
     });
     const session = new ReceiverSession(pc);
     options.signal?.addEventListener("abort", () => void session.close(), { once: true });
     pc.connectionStateChange.subscribe((state) => options.onState?.(state));
     const transceiver = pc.addTransceiver("video", { direction: "recvonly" });
-    session.#openTelemetry(pc.createDataChannel(TELEMETRY_LABEL, { ordered: false, maxRetransmits: 0 }));
+    if (options.telemetry) {
+      session.#openTelemetry(pc.createDataChannel(TELEMETRY_LABEL, { ordered: false, maxRetransmits: 0 }));
+    }
     session.#receiver = transceiver.receiver;
     transceiver.onTrack.subscribe((track: MediaStreamTrack) => {
       track.onReceiveRtp.subscribe((rtp) => {

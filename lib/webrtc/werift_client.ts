@@ -11,6 +11,7 @@ import type { DecodedFrame, Traffic, WebRtcViewing } from "./engine.ts";
 import { startsKeyFrame } from "./h264_rtp.ts";
 import type { IceOptions } from "./ice_policy.ts";
 import { ReceiverSession } from "./receiver_session.ts";
+import { ReorderBuffer } from "./reorder_buffer.ts";
 
 export { prepareCertificate } from "./ice_config.ts";
 
@@ -18,6 +19,10 @@ export interface WeriftViewingOptions {
   ice: IceOptions;
   /** Every RTP packet, for the receiver pipeline. */
   push: (packet: Uint8Array<ArrayBuffer>) => void;
+  /** How long a packet behind a gap waits for the missing one (0: none wait). */
+  repairWaitMs: number;
+  /** Offer the telemetry data channel (see ReceiverOptions.telemetry). */
+  telemetry: boolean;
   onState?: (state: string) => void;
   signal?: AbortSignal;
 }
@@ -27,8 +32,10 @@ export class WeriftViewing implements WebRtcViewing {
   lastMediaAt = 0;
   #session: ReceiverSession | undefined;
   #sequence = new SequenceTracker();
-  #traffic: Traffic = { bytes: 0, packets: 0, lost: 0 };
+  #traffic = { bytes: 0, packets: 0 };
+  #lostReported = 0;
   #frameHasKey = false;
+  #reorder: ReorderBuffer | undefined;
 
   /** Offers through `signaller` and receives; connection failures reach `onState`. */
   static async connect(
@@ -36,13 +43,15 @@ export class WeriftViewing implements WebRtcViewing {
     options: WeriftViewingOptions,
   ): Promise<WeriftViewing> {
     const viewing = new WeriftViewing();
+    // A gap waits for its retransmission (werift sends the NACKs); one given up asks for a keyframe.
+    viewing.#reorder = new ReorderBuffer(options.repairWaitMs, options.push, {
+      onGiveUp: () => viewing.requestKeyFrame(),
+    });
     viewing.#session = await ReceiverSession.connect((offer) => signaller(offer).then((a) => a.sdp), {
       ice: options.ice,
+      telemetry: options.telemetry,
       signal: options.signal,
-      onPacket: (packet) => {
-        viewing.#packet(packet);
-        options.push(packet);
-      },
+      onPacket: (packet) => viewing.#packet(packet),
       onState: options.onState,
     });
     return viewing;
@@ -58,11 +67,10 @@ export class WeriftViewing implements WebRtcViewing {
       if (this.#frameHasKey) session?.captureTimes.keyFrame(rtp);
       this.#frameHasKey = false;
     }
-    const lost = this.#sequence.push(rtpSequence(packet));
+    this.#sequence.push(rtpSequence(packet));
     this.#traffic.bytes += packet.byteLength;
     this.#traffic.packets++;
-    this.#traffic.lost += lost;
-    if (lost > 0) session?.requestKeyFrame();
+    this.#reorder?.push(packet);
   }
 
   builtInLatency(frame: DecodedFrame, now: number): number | undefined {
@@ -76,9 +84,13 @@ export class WeriftViewing implements WebRtcViewing {
     };
   }
 
+  /** Bytes and packets since the last call, and packets lost since then that never came again. */
   traffic(): Traffic {
-    const out = this.#traffic;
-    this.#traffic = { bytes: 0, packets: 0, lost: 0 };
+    // The tracker takes back a loss when its retransmission arrives, as webrtcbin's figure does.
+    const lost = Math.max(0, this.#sequence.lost - this.#lostReported);
+    this.#lostReported = Math.max(this.#lostReported, this.#sequence.lost);
+    const out = { ...this.#traffic, lost };
+    this.#traffic = { bytes: 0, packets: 0 };
     return out;
   }
 
@@ -91,6 +103,7 @@ export class WeriftViewing implements WebRtcViewing {
   }
 
   async close(): Promise<void> {
+    this.#reorder?.close();
     await this.#session?.close();
   }
 }

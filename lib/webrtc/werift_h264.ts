@@ -15,3 +15,11 @@ export function h264Codec(profileLevelId: string): RTCRtpCodecParameters {
     parameters: `profile-level-id=${profileLevelId};packetization-mode=1;level-asymmetry-allowed=1`,
   });
 }
+
+/**
+ * Retransmission (RFC 4588) for the H.264 codec listed just before it: werift numbers codecs in
+ * order and gives an RTX codec `apt` = the previous payload type.
+ */
+export function rtxCodec(): RTCRtpCodecParameters {
+  return new RTCRtpCodecParameters({ mimeType: "video/rtx", clockRate: 90000 });
+}

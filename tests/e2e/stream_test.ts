@@ -122,7 +122,8 @@ Deno.test("rov-server exits 0 within a second of Ctrl+C and frees its port", asy
 Deno.test("rov-server --max-viewers answers one viewer too many with 503 and Retry-After", async () => {
   const server = await startServer(["--max-viewers", "1"]);
   try {
-    const viewer = start(CLIENT, viewerArgs(server, "--duration", "4"));
+    // The viewer ends at 90 frames; --duration only bounds a run that stalls.
+    const viewer = start(CLIENT, viewerArgs(server, "--frames", "90", "--duration", "20"));
     await viewer.stdout.wait(/frames [1-9]/);
     const sdp = "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=ice-ufrag:a\r\na=ice-pwd:b\r\n" +
       "a=fingerprint:sha-256 00\r\na=rtpmap:96 H264/90000\r\n";

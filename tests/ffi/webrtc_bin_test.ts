@@ -90,6 +90,23 @@ Deno.test("WebRtcBin stats read back as plain data with packet counts", async ()
   }
 });
 
+Deno.test("WebRtcBin.setJitterBufferProperty reaches the jitter buffer of each incoming stream", async () => {
+  const sender = new Pipeline(SENDER);
+  const client = receiver();
+  try {
+    sender.play();
+    const { viewer } = await connect(sender, client);
+    assertEquals(viewer.setJitterBufferProperty("rtx-retry-timeout", 5), 0, "none before the first packet");
+    await frames(client, 3);
+    const count = viewer.setJitterBufferProperty("rtx-retry-timeout", 5);
+    assert(count >= 1, "one per incoming stream");
+    assertEquals(viewer.jitterBufferProperty("rtx-retry-timeout"), Array(count).fill(5));
+  } finally {
+    await client.close();
+    await sender.close();
+  }
+});
+
 Deno.test("WebRtcBin.setReceiveBuffer enlarges the selected pair's socket once connected", async () => {
   const sender = new Pipeline(SENDER);
   const client = receiver();

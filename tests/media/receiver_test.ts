@@ -6,6 +6,7 @@ import {
   jitterLatencyMs,
   receiverDescription,
   type ReceiverOptions,
+  reorderWaitMs,
   webrtcSourceDescription,
 } from "../../lib/media/receiver.ts";
 import { Pipeline } from "../../lib/ffi/pipeline.ts";
@@ -109,10 +110,18 @@ Deno.test("receiverDescription for webrtcbin starts at the parser; each session'
   assertMatch(source, /^webrtcbin name=webrtc .*latency=0 webrtc\. ! rtph264depay name=depay /);
 });
 
-Deno.test("jitterLatencyMs waits for a retransmission only where NACK repairs (webrtcbin)", () => {
+Deno.test("jitterLatencyMs waits for a retransmission only where NACK repairs and the jitter buffer can wait", () => {
   assertEquals(jitterLatencyMs("webrtc", true), 40);
   assertEquals(jitterLatencyMs("appsrc", true), 0);
+  assertEquals(jitterLatencyMs("appsrc", true, 80), 0, "werift's packets wait in JavaScript instead");
+  assertEquals(jitterLatencyMs("appsrc", false), 200);
   assertEquals(jitterLatencyMs("udp", true), 0);
   assertEquals(jitterLatencyMs("webrtc", false), 200);
   assertEquals(jitterLatencyMs("webrtc", true, 0), 0);
+});
+
+Deno.test("reorderWaitMs gives werift's packets webrtcbin's wait in low-latency mode only", () => {
+  assertEquals(reorderWaitMs(true), 40);
+  assertEquals(reorderWaitMs(true, 80), 80);
+  assertEquals(reorderWaitMs(false), 0, "the 200 ms jitter buffer waits");
 });
