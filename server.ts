@@ -228,6 +228,7 @@ async function main(args: string[]): Promise<number> {
         packetsEncoded: output.kind === "tee" ? null : sender?.packets ?? 0,
         framesEncoded: sender?.frames ?? 0,
         bytesEncoded: sender?.bytes ?? 0,
+        keyFrameRequests: sender?.keyFrameRequests ?? 0,
         keyFramesSent: sender?.keyFramesSent ?? 0,
         eventLoopLagMs: Math.round(lag.lagMs),
         memoryMiB: memoryMiB(),

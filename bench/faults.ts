@@ -4,16 +4,17 @@
  * own, where nftables drops UDP at random (loss) or entirely (a cut). Writes the "Faults" section of
  * bench/RESULTS.md. Figures come from the client's --stats-json (one record per decoded frame).
  */
+import { CLIENT, freeRtpPort, rtpArgs, start, startServer, viewerArgs } from "../tests/support/processes.ts";
+import type { Namespace } from "../tests/support/netns.ts";
 import {
-  CLIENT,
-  DENO,
-  freeRtpPort,
-  rtpArgs,
-  start,
-  startServer,
-  viewerArgs,
-} from "../tests/support/processes.ts";
-import { loopbackNamespace, type Namespace } from "../tests/support/netns.ts";
+  damagedPercent,
+  type FrameRecord,
+  freezes,
+  lossyNamespace,
+  readFrames,
+  setLoss,
+  statusIn,
+} from "../tests/support/lossy_net.ts";
 import { percentile } from "../lib/stats/percentiles.ts";
 import { FREEZE_MS } from "../lib/stats/stream_stats.ts";
 import { FAULTS_HEADING, writeResultsPart } from "./results_file.ts";
@@ -21,86 +22,6 @@ import { FAULTS_HEADING, writeResultsPart } from "./results_file.ts";
 type Transport = "gstreamer" | "werift" | "rtp";
 const TRANSPORTS: Transport[] = ["gstreamer", "werift", "rtp"];
 const SIZE = ["--source", "stamp", "--width", "1280", "--height", "720"];
-
-async function nft(ns: Namespace, ...args: string[]): Promise<void> {
-  const [command, ...prefix] = [...ns.wrap, "nft"];
-  const out = await new Deno.Command(command, { args: [...prefix, ...args], stderr: "piped" }).output();
-  if (!out.success) throw new Error(`nft ${args.join(" ")}: ${new TextDecoder().decode(out.stderr).trim()}`);
-}
-
-/** Drops `percent` % of UDP in the namespace (both ways: everything leaves through its loopback). */
-async function setLoss(ns: Namespace, percent: number): Promise<void> {
-  await nft(ns, "flush", "chain", "inet", "faults", "out");
-  if (percent >= 100) await nft(ns, "add", "rule", "inet", "faults", "out", "meta", "l4proto", "udp", "drop");
-  else if (percent > 0) {
-    await nft(
-      ns,
-      "add",
-      "rule",
-      "inet",
-      "faults",
-      "out",
-      "meta",
-      "l4proto",
-      "udp",
-      "numgen",
-      "random",
-      "mod",
-      "100",
-      "<",
-      String(percent),
-      "drop",
-    );
-  }
-}
-
-async function namespace(): Promise<Namespace> {
-  const ns = await loopbackNamespace();
-  await nft(ns, "add", "table", "inet", "faults");
-  await nft(ns, "add", "chain", "inet", "faults", "out", "{ type filter hook output priority 0; }");
-  return ns;
-}
-
-/** The server's /api/status, read from inside the namespace. */
-async function status(ns: Namespace, port: number): Promise<Record<string, unknown>> {
-  const [command, ...prefix] = [...ns.wrap, DENO];
-  const out = await new Deno.Command(command, {
-    args: [
-      ...prefix,
-      "eval",
-      `console.log(JSON.stringify(await (await fetch("http://127.0.0.1:${port}/api/status")).json()))`,
-    ],
-    stdout: "piped",
-    stderr: "null",
-    env: { DENO_NO_UPDATE_CHECK: "1" },
-  }).output();
-  try {
-    return JSON.parse(new TextDecoder().decode(out.stdout));
-  } catch {
-    return {};
-  }
-}
-
-interface Frame {
-  at: number;
-  latencyMs?: number;
-  damaged?: boolean;
-}
-
-async function frames(path: string): Promise<Frame[]> {
-  const text = await Deno.readTextFile(path).catch(() => "");
-  return text.split("\n").filter(Boolean).map((line) => JSON.parse(line));
-}
-
-function freezes(list: Frame[]): { total: number; longest: number } {
-  let total = 0, longest = 0;
-  for (let i = 1; i < list.length; i++) {
-    const gap = list[i].at - list[i - 1].at;
-    if (gap > FREEZE_MS) total += gap;
-    longest = Math.max(longest, gap);
-  }
-  return { total, longest };
-}
 
 /** The arguments that pick `transport`, the same for server and client. */
 function transportArgs(transport: Transport): string[] {
@@ -128,7 +49,7 @@ function fmt(value: number | undefined, digits = 0): string {
 
 /** One loss row: `percent` % loss both ways for `seconds`. */
 async function lossRow(transport: Transport, percent: number, seconds: number): Promise<string> {
-  await using ns = await namespace();
+  await using ns = await lossyNamespace();
   const dir = await Deno.makeTempDir();
   const jsonl = `${dir}/frames.jsonl`;
   const { server, client } = await session(ns, transport, jsonl, seconds + 2);
@@ -137,14 +58,14 @@ async function lossRow(transport: Transport, percent: number, seconds: number): 
   await client.child.status;
   await Promise.all([client.stdout.done, client.stderr.done]);
   await setLoss(ns, 0);
-  const api = await status(ns, server.port);
+  const api = await statusIn(ns, server.port);
   await server.stop();
-  const list = (await frames(jsonl)).filter((f) => f.at >= startAt);
+  const list = (await readFrames(jsonl)).filter((f) => f.at >= startAt);
   const f = freezes(list);
   const latencies = list.map((r) => r.latencyMs).filter((v): v is number => v !== undefined);
   const viewers = (api.viewers as { keyFramesRequested?: number; nacksReceived?: number }[] | undefined) ??
     [];
-  const damaged = 100 * list.filter((r) => r.damaged).length / Math.max(1, list.length);
+  const damaged = damagedPercent(list);
   await Deno.remove(dir, { recursive: true });
   return `| ${transport} | ${percent} % | ${list.length} | ${fmt(damaged, 1)} % | ${
     fmt(f.total / 1000, 1)
@@ -156,14 +77,14 @@ async function lossRow(transport: Transport, percent: number, seconds: number): 
 }
 
 /** The first frame after `since` (wall clock), in ms after it; undefined when none came. */
-function firstAfter(list: Frame[], since: number): number | undefined {
+function firstAfter(list: FrameRecord[], since: number): number | undefined {
   const next = list.find((f) => f.at > since);
   return next === undefined ? undefined : next.at - since;
 }
 
 /** A 3 s cut of all UDP: ms from the restore to the next decoded frame. */
 async function cutRow(transport: Transport): Promise<string> {
-  await using ns = await namespace();
+  await using ns = await lossyNamespace();
   const dir = await Deno.makeTempDir();
   const jsonl = `${dir}/frames.jsonl`;
   const { server, client } = await session(ns, transport, jsonl, 12);
@@ -175,7 +96,7 @@ async function cutRow(transport: Transport): Promise<string> {
   await client.child.status;
   await Promise.all([client.stdout.done, client.stderr.done]);
   await server.stop();
-  const back = firstAfter(await frames(jsonl), restored);
+  const back = firstAfter(await readFrames(jsonl), restored);
   await Deno.remove(dir, { recursive: true });
   return `| ${transport} | 3 s link cut | restore → picture ${fmt(back)} ms | ${
     /Reconnecting/.test(client.stderr.text) ? "new session" : "same session"
@@ -184,7 +105,7 @@ async function cutRow(transport: Transport): Promise<string> {
 
 /** The server killed with SIGKILL and started again: ms from its readiness to the next frame. */
 async function restartRow(transport: Transport): Promise<string> {
-  await using ns = await namespace();
+  await using ns = await lossyNamespace();
   const dir = await Deno.makeTempDir();
   const jsonl = `${dir}/frames.jsonl`;
   const { server, client, how } = await session(ns, transport, jsonl, 20);
@@ -196,14 +117,14 @@ async function restartRow(transport: Transport): Promise<string> {
   await new Promise((r) => setTimeout(r, 6000));
   await client.stop();
   await again.stop();
-  const back = firstAfter(await frames(jsonl), ready);
+  const back = firstAfter(await readFrames(jsonl), ready);
   await Deno.remove(dir, { recursive: true });
   return `| ${transport} | server SIGKILL + restart | readiness → picture ${fmt(back)} ms | |`;
 }
 
 /** 20 fresh clients one after another under 2 % loss: how many got a picture, and how fast. */
 async function freshRow(transport: Transport): Promise<string> {
-  await using ns = await namespace();
+  await using ns = await lossyNamespace();
   const how = transportArgs(transport);
   const server = await startServer([...SIZE, ...how], { wrap: ns.wrap });
   await setLoss(ns, 2);

@@ -8,6 +8,9 @@ export class KeyFrameLimiter {
   #now: () => number;
   #last = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Requests received, from every viewer and path (PLI, HTTP). */
+  requested = 0;
+  /** Keyframes asked of the encoder for them. */
   sent = 0;
 
   constructor(send: () => void, options: { intervalMs?: number; now?: () => number } = {}) {
@@ -17,6 +20,7 @@ export class KeyFrameLimiter {
   }
 
   request(): void {
+    this.requested++;
     const wait = this.#last + this.#intervalMs - this.#now();
     if (wait <= 0) return this.#fire();
     this.#timer ??= setTimeout(() => {

@@ -347,6 +347,11 @@ export class SenderPipeline {
     return this.#keyFrames.sent;
   }
 
+  /** Keyframe requests received (folded into `keyFramesSent`). */
+  get keyFrameRequests(): number {
+    return this.#keyFrames.requested;
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

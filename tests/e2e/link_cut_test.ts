@@ -4,21 +4,14 @@
  */
 import { assert, assertEquals } from "../support/assert.ts";
 import { CLIENT, start, startServer } from "../support/processes.ts";
-import { canUseNamespaces, loopbackNamespace } from "../support/netns.ts";
-
-async function nft(wrap: string[], ...args: string[]): Promise<void> {
-  const [command, ...prefix] = [...wrap, "nft"];
-  const out = await new Deno.Command(command, { args: [...prefix, ...args], stderr: "piped" }).output();
-  if (!out.success) throw new Error(`nft ${args.join(" ")}: ${new TextDecoder().decode(out.stderr).trim()}`);
-}
+import { canUseNamespaces } from "../support/netns.ts";
+import { lossyNamespace, setLoss } from "../support/lossy_net.ts";
 
 Deno.test({
   name: "rov-client gets the picture back within 1 s of a 3 s link cut, in the same session",
   ignore: !(await canUseNamespaces()),
   async fn() {
-    await using ns = await loopbackNamespace();
-    await nft(ns.wrap, "add", "table", "inet", "cut");
-    await nft(ns.wrap, "add", "chain", "inet", "cut", "out", "{ type filter hook output priority 0; }");
+    await using ns = await lossyNamespace();
     const server = await startServer(["--width", "1280", "--height", "720"], { wrap: ns.wrap });
     const client = start(CLIENT, [
       "--host",
@@ -31,9 +24,9 @@ Deno.test({
     ], { wrap: ns.wrap });
     try {
       await client.stdout.wait(/frames [1-9]\d/, 20_000);
-      await nft(ns.wrap, "add", "rule", "inet", "cut", "out", "meta", "l4proto", "udp", "drop");
+      await setLoss(ns, 100);
       await new Promise((resolve) => setTimeout(resolve, 3000));
-      await nft(ns.wrap, "flush", "chain", "inet", "cut", "out");
+      await setLoss(ns, 0);
       const restored = performance.now();
       await client.stderr.wait(/Picture back after/, 10_000);
       const ms = performance.now() - restored;

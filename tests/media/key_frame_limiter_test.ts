@@ -18,5 +18,6 @@ Deno.test("KeyFrameLimiter sends the first request at once and folds a burst int
   now = 200;
   limiter.request();
   assertEquals(sent, 3);
+  assertEquals([limiter.requested, limiter.sent], [5, 3], "it counts what it received and what it sent");
   limiter.close();
 });
