@@ -70,6 +70,25 @@ export async function viewerLiveness(
   }
 }
 
+/**
+ * Tells `origin` that viewer `id` has gone (`DELETE /whep/<id>`, WHEP's hang-up), so its place is
+ * free at once rather than when its silence is noticed (seconds; a client restarted in a loop filled
+ * --max-viewers). Best effort: an unreachable server has nothing to free.
+ */
+export async function hangUp(
+  origin: string,
+  id: string,
+  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+): Promise<void> {
+  const { signal } = withTimeout(options.signal, options.timeoutMs ?? 300);
+  try {
+    const response = await fetch(`${origin}/whep/${encodeURIComponent(id)}`, { method: "DELETE", signal });
+    await response.body?.cancel();
+  } catch {
+    // gone already, or unreachable: nothing to do
+  }
+}
+
 /** What the server at `origin` says of itself in `/api/status` that a viewer needs before it offers. */
 export interface ServerTraits {
   /** Its picture carries pixel stamps. */

@@ -4,7 +4,13 @@
  * comes as a one-line error on `failed`.
  */
 import type { ReceiverPipeline } from "../media/receiver_pipeline.ts";
-import { postOffer, serverTraits, type ViewerLiveness, viewerLiveness } from "../signalling/offer_client.ts";
+import {
+  hangUp,
+  postOffer,
+  serverTraits,
+  type ViewerLiveness,
+  viewerLiveness,
+} from "../signalling/offer_client.ts";
 import { HttpKeyFrames } from "../signalling/rtp_control.ts";
 import type { SessionDescription } from "../signalling/session_description.ts";
 import { log } from "../log.ts";
@@ -110,6 +116,10 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
       // sends its own through its RtpControl (GstReceiverSession).
       httpKeyFrames?.request();
     },
-    close: () => viewing.close(),
+    close: async () => {
+      // Hung up before closing: the server frees the place at once (not signal: it may be aborted).
+      if (id !== undefined) await hangUp(origin, id);
+      await viewing.close();
+    },
   };
 }
