@@ -34,6 +34,7 @@ import { LoopLag } from "./lib/stats/loop_lag.ts";
 import { serverDoctor } from "./lib/doctor/doctor.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
+import { type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
 
 const PROGRAM = "rov-server";
 /** Every timer this late for 100 ms: RTP cannot be encrypted and sent as fast as it comes. */
@@ -144,6 +145,7 @@ async function main(args: string[]): Promise<number> {
   let webrtc: WebRtcServer | undefined;
   let werift: WeriftServer | undefined;
   let native: GstServer | undefined;
+  let rtsp: RtspOutput | undefined;
   const rtpViewers = new RtpViewers();
   const startedAt = Date.now();
   // Only rov-server's own pictures carry pixel stamps; a camera's or a file's never do.
@@ -236,6 +238,15 @@ async function main(args: string[]): Promise<number> {
         packetsShed: webrtc?.packetsShed ?? 0,
         viewers: webrtc?.viewers() ?? [],
         rtpViewers: output.kind === "udp" ? rtpViewers.current() : undefined,
+        // RTSP's URLs (one per IPv4 address when bound to every interface) and its clients.
+        rtsp: rtsp
+          ? {
+            urls: (isWildcard(options.host) ? ipv4Interfaces().map((i) => i.address) : [options.host])
+              .map((host) => rtspUrl(host, rtsp!.port)),
+            sessions: rtsp.sessions,
+            sessionsStarted: rtsp.sessionsStarted,
+          }
+          : null,
       };
     },
   };
@@ -277,12 +288,15 @@ async function main(args: string[]): Promise<number> {
         captureWallMs: (pts) => sender?.captureWallMs(pts),
       });
     }
+    // RTSP for QGroundControl and VLC, from the tee every webrtcbin viewer shares.
+    rtsp = startRtsp(output.kind === "tee" ? sender : undefined, options.host, { port: options.rtspPort });
     if (options.sdpFile) {
       await Deno.writeTextFile(options.sdpFile, sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host)!);
     }
   } catch (error) {
     stop.abort();
     await http.server.finished;
+    await rtsp?.close();
     await sender?.close();
     lag.close();
     throw error;
@@ -296,7 +310,12 @@ async function main(args: string[]): Promise<number> {
       version: PROTOCOL_VERSION,
       name: options.name,
       id: instanceId,
-      urls: { offer: `${base}/offer`, whep: `${base}/whep`, status: `${base}/api/status` },
+      urls: {
+        offer: `${base}/offer`,
+        whep: `${base}/whep`,
+        status: `${base}/api/status`,
+        ...(rtsp ? { rtsp: rtspUrl(address, rtsp.port) } : {}),
+      },
       transports: [options.transport],
       codec: "H264",
       width: options.width,
@@ -335,7 +354,8 @@ async function main(args: string[]): Promise<number> {
       `signalling http://${urlHost(shown)}:${bound.port}/ (${
         page ? "browser viewer at /, " : ""
       }POST /offer, POST /whep, GET /api/status, GET /stream.sdp)` +
-      media + (announcer ? `; discovery UDP ${options.discoveryPort}` : ""),
+      media + (rtsp ? `; RTSP ${rtspUrl(shown, rtsp.port)}` : "") +
+      (announcer ? `; discovery UDP ${options.discoveryPort}` : ""),
   );
 
   const signal = interrupted();
@@ -349,6 +369,7 @@ async function main(args: string[]): Promise<number> {
     signal.dispose();
     // Teardown: viewers first (they hold sockets), then discovery, HTTP, and the pipeline.
     await webrtc?.close();
+    await rtsp?.close();
     await announcer?.close();
     stop.abort();
     await http.server.finished;

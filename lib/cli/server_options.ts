@@ -23,6 +23,8 @@ export interface ServerOptions {
   maxQuality: boolean;
   host: string;
   signalPort: number;
+  /** RTSP (rtsp://HOST:PORT/video); 0: off. */
+  rtspPort: number;
   discoveryPort: number;
   /** WebRTC viewers served at once; more get 503 with Retry-After. */
   maxViewers: number;
@@ -79,6 +81,8 @@ Encoding (once, shared by all viewers)
 Network
   --host ADDR                address to bind and to offer media on (default 0.0.0.0: every interface)
   --signal-port N            HTTP signalling port (default 8080; 0 picks a free one)
+  --rtsp-port N              RTSP port for QGroundControl, VLC and ffmpeg: rtsp://HOST:N/video
+                             (default 8554; 0: no RTSP)
   --discovery-port N         UDP discovery port (default 5003)
   --max-viewers N            WebRTC viewers served at once (default 16); more are told to retry (503)
   --offer-rate N             offers a second from one address (default 2, after a burst of 10); more
@@ -126,6 +130,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         "max-quality": { type: "boolean" },
         host: { type: "string" },
         "signal-port": { type: "string" },
+        "rtsp-port": { type: "string" },
         "discovery-port": { type: "string" },
         "max-viewers": { type: "string" },
         "offer-rate": { type: "string" },
@@ -215,6 +220,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     maxQuality,
     host: hostOption("host", str("host")) ?? "0.0.0.0",
     signalPort: intOption("signal-port", str("signal-port"), 0, 65535) ?? 8080,
+    rtspPort: intOption("rtsp-port", str("rtsp-port"), 0, 65535) ?? 8554,
     discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
     maxViewers: intOption("max-viewers", str("max-viewers"), 1, 1000) ?? 16,
     offerRate: intOption("offer-rate", str("offer-rate"), 1, 1000) ?? 2,

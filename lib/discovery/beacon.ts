@@ -16,8 +16,11 @@ export interface Beacon {
   name: string;
   /** Stable for the server's lifetime: tells two servers of the same name apart. */
   id: string;
-  /** Signalling URLs as seen from the network the beacon was sent on. */
-  urls: { offer: string; whep: string; status: string };
+  /**
+   * Signalling URLs as seen from the network the beacon was sent on, and the RTSP stream's when
+   * the server serves RTSP (for QGroundControl, VLC, ffmpeg).
+   */
+  urls: { offer: string; whep: string; status: string; rtsp?: string };
   transports: string[];
   codec: string;
   width: number;
@@ -77,7 +80,7 @@ function positive(value: unknown, field: string): number {
   return value;
 }
 
-function url(value: unknown, field: string): string {
+function url(value: unknown, field: string, schemes = ["http:", "https:"]): string {
   const raw = text(value, field, 512);
   let parsed: URL;
   try {
@@ -85,8 +88,9 @@ function url(value: unknown, field: string): string {
   } catch {
     throw new DiscoveryError(`Invalid discovery message: "${field}" is not a URL`);
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new DiscoveryError(`Invalid discovery message: "${field}" must be an http(s) URL`);
+  if (!schemes.includes(parsed.protocol)) {
+    const kind = schemes.includes("http:") ? "http(s)" : schemes.map((s) => s.slice(0, -1)).join(" or ");
+    throw new DiscoveryError(`Invalid discovery message: "${field}" must be an ${kind} URL`);
   }
   return raw;
 }
@@ -136,6 +140,7 @@ export function decodeMessage(bytes: Uint8Array): DiscoveryMessage {
       offer: url(urls.offer, "urls.offer"),
       whep: url(urls.whep, "urls.whep"),
       status: url(urls.status, "urls.status"),
+      ...(urls.rtsp === undefined ? {} : { rtsp: url(urls.rtsp, "urls.rtsp", ["rtsp:"]) }),
     },
     transports: transports.map((t, i) => text(t, `transports[${i}]`, 32)),
     codec: text(value.codec, "codec", 32),

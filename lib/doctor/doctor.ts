@@ -3,6 +3,7 @@
  * (present or missing, and the package that provides it on each OS), and the codecs `auto` picks.
  * Exit code 1 when the chosen mode cannot run.
  */
+import { hasRtspServer } from "../ffi/rtsp_server.ts";
 import { chooseEngine, type EngineChoice } from "../webrtc/engine.ts";
 import { GstMissingError, gstreamerInfo } from "../ffi/gst.ts";
 import { hostOs } from "../ffi/library_path.ts";
@@ -97,6 +98,9 @@ function engineLines(transport: string | undefined, requested: EngineChoice | un
 export async function serverReport(
   options: Pick<ServerOptions, "source" | "transport" | "filePassthrough" | "encoder"> & {
     webrtcEngine?: EngineChoice;
+    /** --rtsp-port (0: off), and whether gst-rtsp-server loads. */
+    rtspPort?: number;
+    rtspServer?: boolean;
   },
   registry: Registry,
 ): Promise<DoctorReport> {
@@ -117,9 +121,23 @@ export async function serverReport(
     out.push(encoder.line);
     codecOk = encoder.ok;
   }
+  if (options.rtspPort !== undefined) {
+    out.push("Outputs:", rtspLine(options.rtspPort, options.rtspServer === true));
+  }
   const ok = missing.length === 0 && codecOk;
   out.push(verdict(ok, missing, "no encoder"));
   return { lines: out, ok };
+}
+
+/** Whether RTSP will be served: optional, so its absence never fails the verdict. */
+export function rtspLine(port: number, available: boolean): string {
+  if (port === 0) return "  RTSP: off (--rtsp-port 0)";
+  if (!available) {
+    return `  RTSP: off — gst-rtsp-server is missing: install ${
+      hostOs() === "linux" ? "gstreamer1.0-rtsp (Debian/Ubuntu)" : "GStreamer's RTSP server library"
+    } (everything else works)`;
+  }
+  return `  RTSP: rtsp://HOST:${port}/video (gst-rtsp-server loads; fed by the gstreamer engine)`;
 }
 
 /**
@@ -195,7 +213,7 @@ async function run(report: (registry: Registry) => Promise<DoctorReport>): Promi
 }
 
 export function serverDoctor(options: ServerOptions): Promise<number> {
-  return run((registry) => serverReport(options, registry));
+  return run((registry) => serverReport({ ...options, rtspServer: hasRtspServer() }, registry));
 }
 
 export function clientDoctor(options: ClientOptions): Promise<number> {

@@ -8,6 +8,7 @@ import {
   GOBJECT_SYMBOLS,
   GSTAPP_SYMBOLS,
   GSTREAMER_SYMBOLS,
+  GSTRTSPSERVER_SYMBOLS,
   GSTSDP_SYMBOLS,
   GSTVIDEO_SYMBOLS,
   GSTWEBRTC_SYMBOLS,
@@ -132,6 +133,17 @@ export function gstWebRtc(): WebRtcLibs {
     webrtc: openLibrary("gstwebrtc", GSTWEBRTC_SYMBOLS, where).library.symbols,
   };
   return webrtcLibs;
+}
+
+let rtspServerLib: Deno.DynamicLibrary<typeof GSTRTSPSERVER_SYMBOLS>["symbols"] | undefined;
+
+/** gst-rtsp-server, loaded on first use; throws GstMissingError when it is absent. */
+export function gstRtspServer(): Deno.DynamicLibrary<typeof GSTRTSPSERVER_SYMBOLS>["symbols"] {
+  if (rtspServerLib) return rtspServerLib;
+  gstreamer();
+  const where = { os: hostOs(), env: Deno.env.toObject() };
+  rtspServerLib = openLibrary("gstrtspserver", GSTRTSPSERVER_SYMBOLS, where).library.symbols;
+  return rtspServerLib;
 }
 
 /** libnice and GIO, for the sockets under webrtcbin's ICE agent. */

@@ -14,6 +14,7 @@ export const GST_LIBRARIES = [
   "gstwebrtc",
   "gio",
   "nice",
+  "gstrtspserver",
 ] as const;
 export type GstLibrary = typeof GST_LIBRARIES[number];
 
@@ -32,6 +33,7 @@ const LINUX_NAMES: Record<GstLibrary, string> = {
   gstwebrtc: "libgstwebrtc-1.0.so.0",
   gio: "libgio-2.0.so.0",
   nice: "libnice.so.10",
+  gstrtspserver: "libgstrtspserver-1.0.so.0",
 };
 const DARWIN_NAMES: Record<GstLibrary, string> = {
   gstreamer: "libgstreamer-1.0.0.dylib",
@@ -43,6 +45,7 @@ const DARWIN_NAMES: Record<GstLibrary, string> = {
   gstwebrtc: "libgstwebrtc-1.0.0.dylib",
   gio: "libgio-2.0.0.dylib",
   nice: "libnice.10.dylib",
+  gstrtspserver: "libgstrtspserver-1.0.0.dylib",
 };
 const WINDOWS_NAMES: Record<GstLibrary, string> = {
   gstreamer: "gstreamer-1.0-0.dll",
@@ -54,6 +57,7 @@ const WINDOWS_NAMES: Record<GstLibrary, string> = {
   gstwebrtc: "gstwebrtc-1.0-0.dll",
   gio: "gio-2.0-0.dll",
   nice: "nice-10.dll",
+  gstrtspserver: "gstrtspserver-1.0-0.dll",
 };
 
 /** The default install folder of the official MSVC x86_64 runtime installer. */

@@ -519,6 +519,74 @@ export const GSTVIDEO_SYMBOLS = {
 } as const satisfies Deno.ForeignLibraryInterface;
 
 export const GLIB_SYMBOLS = {
+  g_main_context_new: {
+    parameters: [],
+    result: "pointer", // GMainContext *
+  },
+  g_main_context_unref: {
+    parameters: [
+      "pointer", // GMainContext *context
+    ],
+    result: "void",
+  },
+  g_main_loop_new: {
+    parameters: [
+      "pointer", // GMainContext *context
+      "bool", // gboolean is_running
+    ],
+    result: "pointer", // GMainLoop *
+  },
+  g_main_loop_run: {
+    parameters: [
+      "pointer", // GMainLoop *loop
+    ],
+    result: "void",
+    // Runs until g_main_loop_quit: on a thread of its own, never on the event loop.
+    nonblocking: true,
+  },
+  g_main_loop_quit: {
+    parameters: [
+      "pointer", // GMainLoop *loop
+    ],
+    result: "void",
+  },
+  g_main_loop_is_running: {
+    parameters: [
+      "pointer", // GMainLoop *loop
+    ],
+    result: "bool", // gboolean
+  },
+  g_main_loop_unref: {
+    parameters: [
+      "pointer", // GMainLoop *loop
+    ],
+    result: "void",
+  },
+  g_source_attach: {
+    parameters: [
+      "pointer", // GSource *source
+      "pointer", // GMainContext *context
+    ],
+    result: "u32", // guint
+  },
+  g_source_destroy: {
+    parameters: [
+      "pointer", // GSource *source
+    ],
+    result: "void",
+  },
+  g_source_unref: {
+    parameters: [
+      "pointer", // GSource *source
+    ],
+    result: "void",
+  },
+  g_list_free: {
+    parameters: [
+      "pointer", // GList *list
+    ],
+    result: "void",
+  },
   g_free: {
     parameters: [
       "pointer", // gpointer mem
@@ -825,5 +893,106 @@ export const NICE_SYMBOLS = {
       "u32", // guint component_id
     ],
     result: "pointer", // GSocket * (transfer full, nullable)
+  },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** gst-rtsp-server (Debian/Ubuntu: gstreamer1.0-rtsp), loaded only when RTSP is served. */
+export const GSTRTSPSERVER_SYMBOLS = {
+  gst_rtsp_server_new: {
+    parameters: [],
+    result: "pointer", // GstRTSPServer * (transfer full)
+  },
+  gst_rtsp_server_set_address: {
+    parameters: [
+      "pointer", // GstRTSPServer *server
+      "buffer", // const gchar *address
+    ],
+    result: "void",
+  },
+  gst_rtsp_server_set_service: {
+    parameters: [
+      "pointer", // GstRTSPServer *server
+      "buffer", // const gchar *service
+    ],
+    result: "void",
+  },
+  gst_rtsp_server_get_bound_port: {
+    parameters: [
+      "pointer", // GstRTSPServer *server
+    ],
+    result: "i32", // gint
+  },
+  gst_rtsp_server_get_mount_points: {
+    parameters: [
+      "pointer", // GstRTSPServer *server
+    ],
+    result: "pointer", // GstRTSPMountPoints * (transfer full)
+  },
+  gst_rtsp_server_get_session_pool: {
+    parameters: [
+      "pointer", // GstRTSPServer *server
+    ],
+    result: "pointer", // GstRTSPSessionPool * (transfer full)
+  },
+  gst_rtsp_server_create_source: {
+    parameters: [
+      "pointer", // GstRTSPServer *server
+      "pointer", // GCancellable *cancellable
+      "buffer", // GError **error
+    ],
+    result: "pointer", // GSource * (transfer full)
+  },
+  gst_rtsp_server_client_filter: {
+    parameters: [
+      "pointer", // GstRTSPServer *server
+      "pointer", // GstRTSPServerClientFilterFunc func (NULL: every client)
+      "pointer", // gpointer user_data
+    ],
+    result: "pointer", // GList * of GstRTSPClient (transfer full)
+  },
+  gst_rtsp_client_close: {
+    parameters: [
+      "pointer", // GstRTSPClient *client
+    ],
+    result: "void",
+  },
+  gst_rtsp_media_factory_new: {
+    parameters: [],
+    result: "pointer", // GstRTSPMediaFactory * (transfer full)
+  },
+  gst_rtsp_media_factory_set_launch: {
+    parameters: [
+      "pointer", // GstRTSPMediaFactory *factory
+      "buffer", // const gchar *launch
+    ],
+    result: "void",
+  },
+  gst_rtsp_media_factory_set_shared: {
+    parameters: [
+      "pointer", // GstRTSPMediaFactory *factory
+      "bool", // gboolean shared
+    ],
+    result: "void",
+  },
+  gst_rtsp_media_factory_set_protocols: {
+    parameters: [
+      "pointer", // GstRTSPMediaFactory *factory
+      "u32", // GstRTSPLowerTrans protocols
+    ],
+    result: "void",
+  },
+  gst_rtsp_mount_points_add_factory: {
+    parameters: [
+      "pointer", // GstRTSPMountPoints *mounts
+      "buffer", // const gchar *path
+      "pointer", // GstRTSPMediaFactory *factory (transfer full)
+    ],
+    result: "void",
+  },
+  gst_rtsp_session_pool_get_n_sessions: {
+    parameters: [
+      "pointer", // GstRTSPSessionPool *pool
+    ],
+    result: "u32", // guint
   },
 } as const satisfies Deno.ForeignLibraryInterface;

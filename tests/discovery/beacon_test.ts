@@ -31,6 +31,8 @@ const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)
 Deno.test("encodeMessage and decodeMessage round-trip a beacon and a query", () => {
   assertEquals(decodeMessage(encodeMessage(BEACON)), BEACON);
   assertEquals(decodeMessage(encodeMessage({ ...BEACON, stamps: true })), { ...BEACON, stamps: true });
+  const withRtsp = { ...BEACON, urls: { ...BEACON.urls, rtsp: "rtsp://192.168.2.2:8554/video" } };
+  assertEquals(decodeMessage(encodeMessage(withRtsp)), withRtsp);
   const query: Query = { type: "query", service: SERVICE, version: PROTOCOL_VERSION, name: "bluerov" };
   assertEquals(decodeMessage(encodeMessage(query)), query);
 });
@@ -47,6 +49,10 @@ Deno.test("decodeMessage rejects foreign and malformed datagrams with a reason",
     [
       bytes({ ...BEACON, urls: { ...BEACON.urls, offer: "ftp://x/offer" } }),
       /"urls.offer" must be an http\(s\) URL/,
+    ],
+    [
+      bytes({ ...BEACON, urls: { ...BEACON.urls, rtsp: "http://x:8554/video" } }),
+      /"urls.rtsp" must be an rtsp URL/,
     ],
     [bytes({ ...BEACON, urls: undefined }), /"urls" is missing/],
     [bytes({ ...BEACON, fps: "thirty" }), /"fps" must be a number/],

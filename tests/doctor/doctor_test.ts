@@ -105,3 +105,13 @@ Deno.test("rov-server doctor runs here: exit 0 for the defaults, 1 for NVENC", a
   await nvenc.stdout.done;
   assertMatch(nvenc.stdout.text, /encoder: none — Cannot use --encoder nvenc/);
 });
+
+Deno.test("serverReport says whether RTSP will be served, and never fails the mode for it", async () => {
+  const off = await serverReport({ ...server, rtspPort: 8554, rtspServer: false }, registry([]));
+  assertMatch(off.lines.join("\n"), /RTSP: off — gst-rtsp-server is missing: install gstreamer1\.0-rtsp/);
+  assert(off.ok, "RTSP is optional");
+  const on = await serverReport({ ...server, rtspPort: 8554, rtspServer: true }, registry([]));
+  assertMatch(on.lines.join("\n"), /RTSP: rtsp:\/\/HOST:8554\/video/);
+  const none = await serverReport({ ...server, rtspPort: 0, rtspServer: true }, registry([]));
+  assertMatch(none.lines.join("\n"), /RTSP: off \(--rtsp-port 0\)/);
+});

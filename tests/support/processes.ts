@@ -133,6 +133,9 @@ export async function startServer(
     "0",
     "--discovery-port",
     String(discoveryPort),
+    // No RTSP on its fixed default port; a test that wants RTSP gives a free one.
+    "--rtsp-port",
+    "0",
     ...args,
   ], options);
   try {

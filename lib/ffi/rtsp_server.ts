@@ -1,0 +1,159 @@
+/**
+ * GStreamer's RTSP server (gst-rtsp-server) through FFI: it listens, answers RTSP (UDP and
+ * TCP-interleaved transports) and runs one shared media pipeline per mount. It lives on a GLib main
+ * context of its own, run by `g_main_loop_run` as a nonblocking call on a thread of its own, so
+ * nothing of it ever runs on Deno's event loop; `close()` quits that loop.
+ */
+import { checked, cString, gstreamer, gstRtspServer, outPointer } from "./gst.ts";
+import { unrefObject } from "./gobject.ts";
+
+const GLIST_DATA = 0; // GList.data
+const GLIST_NEXT = 8; // GList.next
+
+/** GstRTSPLowerTrans: the transports clients may choose. */
+const LOWER_TRANS = { udp: 1, tcp: 4 } as const;
+
+export interface RtspMount {
+  /** The path clients ask for, e.g. "/video". */
+  path: string;
+  /**
+   * A launch description whose payloader is named `pay0` (gst-rtsp-server's convention), in
+   * parentheses: see gst_rtsp_media_factory_set_launch.
+   */
+  launch: string;
+}
+
+export interface RtspServerOptions {
+  /** The address to listen on ("0.0.0.0" for every interface). */
+  address: string;
+  /** The TCP port; 0 takes a free one (see `port`). */
+  port: number;
+  mounts: RtspMount[];
+}
+
+export class RtspServer {
+  #handle: Deno.PointerObject | null;
+  #context: Deno.PointerObject;
+  #loop: Deno.PointerObject;
+  #source: Deno.PointerObject;
+  #pool: Deno.PointerObject;
+  #running: Promise<void>;
+  /** The port it listens on. */
+  readonly port: number;
+
+  private constructor(
+    handle: Deno.PointerObject,
+    parts: { context: Deno.PointerObject; loop: Deno.PointerObject; source: Deno.PointerObject },
+  ) {
+    const { glib, rtsp } = { glib: gstreamer().glib, rtsp: gstRtspServer() };
+    this.#handle = handle;
+    this.#context = parts.context;
+    this.#loop = parts.loop;
+    this.#source = parts.source;
+    this.#pool = checked(
+      rtsp.gst_rtsp_server_get_session_pool(handle),
+      "The RTSP server has no session pool",
+    );
+    this.port = rtsp.gst_rtsp_server_get_bound_port(handle);
+    // The loop runs until close(); its thread is one of Deno's blocking-call threads.
+    this.#running = glib.g_main_loop_run(this.#loop).then(() => undefined);
+  }
+
+  /**
+   * Listens on `options.address`:`options.port` and serves `options.mounts`. A port that is taken
+   * throws GstError with the system's words ("Cannot serve RTSP on 0.0.0.0:8554: Error binding to
+   * address: Address already in use").
+   */
+  static start(options: RtspServerOptions): RtspServer {
+    const { glib } = gstreamer();
+    const rtsp = gstRtspServer();
+    const handle = checked(rtsp.gst_rtsp_server_new(), "Cannot create an RTSP server");
+    try {
+      rtsp.gst_rtsp_server_set_address(handle, cString(options.address));
+      rtsp.gst_rtsp_server_set_service(handle, cString(String(options.port)));
+      const mounts = checked(
+        rtsp.gst_rtsp_server_get_mount_points(handle),
+        "The RTSP server has no mount points",
+      );
+      try {
+        for (const mount of options.mounts) {
+          const factory = checked(rtsp.gst_rtsp_media_factory_new(), "Cannot create an RTSP media factory");
+          rtsp.gst_rtsp_media_factory_set_launch(factory, cString(mount.launch));
+          // One pipeline for every client of the mount: one copy of the stream, whoever watches.
+          rtsp.gst_rtsp_media_factory_set_shared(factory, true);
+          rtsp.gst_rtsp_media_factory_set_protocols(factory, LOWER_TRANS.udp | LOWER_TRANS.tcp);
+          rtsp.gst_rtsp_mount_points_add_factory(mounts, cString(mount.path), factory); // takes it
+        }
+      } finally {
+        unrefObject(mounts);
+      }
+      // The listening socket is made here, so a port in use is an error now, with the system's words.
+      const error = outPointer();
+      const source = checked(
+        rtsp.gst_rtsp_server_create_source(handle, null, error),
+        `Cannot serve RTSP on ${options.address}:${options.port}`,
+        error,
+      );
+      const context = checked(glib.g_main_context_new(), "Cannot create a GLib main context");
+      glib.g_source_attach(source, context);
+      const loop = checked(glib.g_main_loop_new(context, false), "Cannot create a GLib main loop");
+      return new RtspServer(handle, { context, loop, source });
+    } catch (error) {
+      unrefObject(handle);
+      throw error;
+    }
+  }
+
+  /** RTSP sessions now (a client that has set up a stream, until it tears down or times out). */
+  get sessions(): number {
+    if (this.#handle === null) return 0;
+    return gstRtspServer().gst_rtsp_session_pool_get_n_sessions(this.#pool);
+  }
+
+  /** Stops listening, quits the loop and releases everything; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#handle === null) return;
+    const handle = this.#handle;
+    this.#handle = null;
+    const { glib } = gstreamer();
+    glib.g_source_destroy(this.#source);
+    // g_main_loop_quit before g_main_loop_run has begun would be lost: wait until it runs.
+    for (let i = 0; i < 200 && !glib.g_main_loop_is_running(this.#loop); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    glib.g_main_loop_quit(this.#loop);
+    await this.#running;
+    // Connected clients would keep their sockets until the process ends: closed now.
+    const rtsp = gstRtspServer();
+    const clients = rtsp.gst_rtsp_server_client_filter(handle, null, null);
+    for (let node = clients; node !== null;) {
+      const view = new Deno.UnsafePointerView(node);
+      const client = view.getPointer(GLIST_DATA);
+      if (client !== null) {
+        rtsp.gst_rtsp_client_close(client);
+        unrefObject(client);
+      }
+      node = view.getPointer(GLIST_NEXT);
+    }
+    if (clients !== null) glib.g_list_free(clients);
+    glib.g_source_unref(this.#source);
+    unrefObject(this.#pool);
+    unrefObject(handle);
+    glib.g_main_loop_unref(this.#loop);
+    glib.g_main_context_unref(this.#context);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Whether gst-rtsp-server can be loaded (Debian/Ubuntu: gstreamer1.0-rtsp). */
+export function hasRtspServer(): boolean {
+  try {
+    gstRtspServer();
+    return true;
+  } catch {
+    return false;
+  }
+}
