@@ -35,6 +35,7 @@ import { serverDoctor } from "./lib/doctor/doctor.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
 import { type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
+import { Recorder, RecordingError } from "./lib/media/recorder.ts";
 
 const PROGRAM = "rov-server";
 /** Every timer this late for 100 ms: RTP cannot be encrypted and sent as fast as it comes. */
@@ -146,6 +147,7 @@ async function main(args: string[]): Promise<number> {
   let werift: WeriftServer | undefined;
   let native: GstServer | undefined;
   let rtsp: RtspOutput | undefined;
+  let recorder: Recorder | undefined;
   const rtpViewers = new RtpViewers();
   const startedAt = Date.now();
   // Only rov-server's own pictures carry pixel stamps; a camera's or a file's never do.
@@ -203,6 +205,21 @@ async function main(args: string[]): Promise<number> {
     sourceState: () => sender?.sourceState ?? "live",
     streamSdp: () => sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host),
     requestKeyFrame: () => sender?.requestKeyFrame(),
+    // Recording is a branch behind the tee, like a webrtcbin viewer's.
+    recording: output.kind === "tee"
+      ? {
+        state: () => recorder?.state ?? { recording: false },
+        async set(on: boolean) {
+          if (!recorder) throw new SignallingError(503, "Stream is not running yet", { retryAfterS: 1 });
+          try {
+            return on ? await recorder.start() : await recorder.stop();
+          } catch (error) {
+            if (error instanceof RecordingError) throw new SignallingError(409, error.message);
+            throw error;
+          }
+        },
+      }
+      : undefined,
     // A WebRTC viewer of the gstreamer engine reports over HTTP under its own id; others are RTP viewers.
     reportRtpLatency: (id, latency) => {
       if (!webrtc?.reportLatency(id, latency)) rtpViewers.report(id, latency);
@@ -238,6 +255,7 @@ async function main(args: string[]): Promise<number> {
         packetsShed: webrtc?.packetsShed ?? 0,
         viewers: webrtc?.viewers() ?? [],
         rtpViewers: output.kind === "udp" ? rtpViewers.current() : undefined,
+        recording: recorder?.state ?? null,
         // RTSP's URLs (one per IPv4 address when bound to every interface) and its clients.
         rtsp: rtsp
           ? {
@@ -267,7 +285,10 @@ async function main(args: string[]): Promise<number> {
       output,
     }, {
       onPacket: (packet, pts) => werift?.push(packet, pts),
-      onBranchError: (branch, message) => native?.branchFailed(branch, message),
+      onBranchError: (branch, message) => {
+        native?.branchFailed(branch, message);
+        recorder?.branchFailed(branch, message);
+      },
       onError: (error) => failure.reject(error),
       onEnd: () => {
         log.info("End of file: stopping (without --no-loop the file loops)");
@@ -290,6 +311,16 @@ async function main(args: string[]): Promise<number> {
     }
     // RTSP for QGroundControl and VLC, from the tee every webrtcbin viewer shares.
     rtsp = startRtsp(output.kind === "tee" ? sender : undefined, options.host, { port: options.rtspPort });
+    if (output.kind === "tee") recorder = new Recorder(sender, options.recordDir);
+    if (options.recordAtStart) {
+      if (!recorder) {
+        log.warn("Not recording: recording is fed from the gstreamer engine (not werift or RTP)");
+      }
+      await recorder?.start().catch((error) => {
+        if (!(error instanceof RecordingError)) throw error;
+        log.warn(`Not recording: ${error.message}`); // the stream goes on
+      });
+    }
     if (options.sdpFile) {
       await Deno.writeTextFile(options.sdpFile, sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host)!);
     }
@@ -297,6 +328,7 @@ async function main(args: string[]): Promise<number> {
     stop.abort();
     await http.server.finished;
     await rtsp?.close();
+    await recorder?.close();
     await sender?.close();
     lag.close();
     throw error;
@@ -370,6 +402,7 @@ async function main(args: string[]): Promise<number> {
     // Teardown: viewers first (they hold sockets), then discovery, HTTP, and the pipeline.
     await webrtc?.close();
     await rtsp?.close();
+    await recorder?.close();
     await announcer?.close();
     stop.abort();
     await http.server.finished;

@@ -25,6 +25,10 @@ export interface ServerOptions {
   signalPort: number;
   /** RTSP (rtsp://HOST:PORT/video); 0: off. */
   rtspPort: number;
+  /** Where recordings go (--record DIR, else --record-dir, else ./recordings). */
+  recordDir: string;
+  /** Record from the start (--record DIR). */
+  recordAtStart: boolean;
   discoveryPort: number;
   /** WebRTC viewers served at once; more get 503 with Retry-After. */
   maxViewers: number;
@@ -83,6 +87,9 @@ Network
   --signal-port N            HTTP signalling port (default 8080; 0 picks a free one)
   --rtsp-port N              RTSP port for QGroundControl, VLC and ffmpeg: rtsp://HOST:N/video
                              (default 8554; 0: no RTSP)
+  --record DIR               record from the start into DIR: fragmented MP4 of the one encode, a new
+                             file every 10 min (POST /api/recording switches it on and off)
+  --record-dir DIR           where POST /api/recording records without --record (default ./recordings)
   --discovery-port N         UDP discovery port (default 5003)
   --max-viewers N            WebRTC viewers served at once (default 16); more are told to retry (503)
   --offer-rate N             offers a second from one address (default 2, after a burst of 10); more
@@ -131,6 +138,8 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         host: { type: "string" },
         "signal-port": { type: "string" },
         "rtsp-port": { type: "string" },
+        record: { type: "string" },
+        "record-dir": { type: "string" },
         "discovery-port": { type: "string" },
         "max-viewers": { type: "string" },
         "offer-rate": { type: "string" },
@@ -221,6 +230,8 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     host: hostOption("host", str("host")) ?? "0.0.0.0",
     signalPort: intOption("signal-port", str("signal-port"), 0, 65535) ?? 8080,
     rtspPort: intOption("rtsp-port", str("rtsp-port"), 0, 65535) ?? 8554,
+    recordDir: str("record") ?? str("record-dir") ?? "recordings",
+    recordAtStart: str("record") !== undefined,
     discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
     maxViewers: intOption("max-viewers", str("max-viewers"), 1, 1000) ?? 16,
     offerRate: intOption("offer-rate", str("offer-rate"), 1, 1000) ?? 2,

@@ -38,6 +38,25 @@ function ghostSource(bin: Deno.PointerObject, from: string): void {
   if (ghost === null || !gst.gst_element_add_pad(bin, ghost)) throw new Error(`Cannot expose "${from}"`);
 }
 
+const PAD_SINK = 2; // GstPadDirection
+
+/**
+ * Gives a tee branch's bin the sink pad of its first element. Not gst_parse's ghosting of every
+ * unlinked pad: that also ghosted pads inside elements that are bins themselves (splitmuxsink's
+ * muxer src, made when its `muxer` is set), which they then could not link ("Failed to link muxer
+ * and sink").
+ */
+function ghostSink(bin: Deno.PointerObject): void {
+  const { gst } = gstreamer();
+  const pad = gst.gst_bin_find_unlinked_pad(bin, PAD_SINK);
+  if (pad === null) throw new Error("Branch has no unlinked sink pad");
+  const ghost = gst.gst_ghost_pad_new(cString("sink"), pad);
+  gst.gst_object_unref(pad);
+  if (ghost === null || !gst.gst_element_add_pad(bin, ghost)) {
+    throw new Error("Cannot expose the branch's input");
+  }
+}
+
 export class Branch {
   #handle: Deno.PointerObject | null;
   #pipeline: Deno.PointerObject;
@@ -66,11 +85,12 @@ export class Branch {
     this.name = `${options.prefix ?? "branch"}${branches++}`;
     const error = outPointer();
     const bin = checked(
-      gst.gst_parse_bin_from_description(cString(description), "tee" in link, error),
+      gst.gst_parse_bin_from_description(cString(description), false, error),
       "Cannot build branch",
       error,
     );
     if ("from" in link) ghostSource(bin, link.from);
+    else ghostSink(bin);
     this.description = description;
     gst.gst_object_set_name(bin, cString(this.name));
     this.#pipeline = pipeline;
@@ -114,13 +134,17 @@ export class Branch {
     return bin;
   }
 
-  /** Unlinks, stops and removes the branch; safe to call twice (the second call waits for the first). */
-  close(): Promise<void> {
-    this.#closing ??= this.#close();
+  /**
+   * Unlinks, stops and removes the branch; safe to call twice (the second call waits for the first).
+   * `drainMs`: after unlinking, end the stream inside it (EOS) and give it that long to finish what
+   * it writes (a muxer's last fragment and index) before it stops.
+   */
+  close(options: { drainMs?: number } = {}): Promise<void> {
+    this.#closing ??= this.#close(options.drainMs ?? 0);
     return this.#closing;
   }
 
-  async #close(): Promise<void> {
+  async #close(drainMs: number): Promise<void> {
     const bin = this.#handle;
     if (bin === null) return;
     const { gst } = gstreamer();
@@ -132,6 +156,11 @@ export class Branch {
       if (this.#requested) gst.gst_element_release_request_pad(this.#peer, peer);
     }
     if (peer !== null) gst.gst_object_unref(peer);
+    if (own !== null && drainMs > 0 && this.#fromTee) {
+      const eos = gst.gst_event_new_eos();
+      if (eos !== null) gst.gst_pad_send_event(own, eos);
+      await new Promise((resolve) => setTimeout(resolve, drainMs));
+    }
     if (own !== null) gst.gst_object_unref(own);
     for (const child of this.#children) child.close();
     this.#children = [];

@@ -119,10 +119,10 @@ export class Pipeline {
     return branch;
   }
 
-  /** Closes a branch added with addBranch or addSource and forgets it. */
-  async removeBranch(branch: Branch): Promise<void> {
+  /** Closes a branch added with addBranch or addSource and forgets it (see Branch.close's `drainMs`). */
+  async removeBranch(branch: Branch, options: { drainMs?: number } = {}): Promise<void> {
     this.#branches.delete(branch);
-    await branch.close();
+    await branch.close(options);
   }
 
   #adopt<T extends { close(): void | Promise<void> }>(child: T): T {

@@ -45,6 +45,13 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "pointer", // GstElement * (transfer full)
   },
+  gst_bin_find_unlinked_pad: {
+    parameters: [
+      "pointer", // GstBin *bin
+      "i32", // GstPadDirection direction
+    ],
+    result: "pointer", // GstPad * (transfer full)
+  },
   gst_bin_iterate_all_by_element_factory_name: {
     parameters: [
       "pointer", // GstBin *bin
@@ -361,6 +368,17 @@ export const GSTREAMER_SYMBOLS = {
     parameters: [
       "pointer", // GstElement *element
       "pointer", // GstPad *pad (transfer floating)
+    ],
+    result: "bool", // gboolean
+  },
+  gst_event_new_eos: {
+    parameters: [],
+    result: "pointer", // GstEvent * (transfer full)
+  },
+  gst_pad_send_event: {
+    parameters: [
+      "pointer", // GstPad *pad
+      "pointer", // GstEvent *event (transfer full)
     ],
     result: "bool", // gboolean
   },

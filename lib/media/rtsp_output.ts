@@ -10,6 +10,7 @@ import { hasRtspServer, RtspServer } from "../ffi/rtsp_server.ts";
 import { GstError } from "../ffi/gst.ts";
 import { freeUdpPort } from "../free_port.ts";
 import { log } from "../log.ts";
+import type { TeeFeed } from "./tee_feed.ts";
 
 /** The mount's path: rtsp://HOST:PORT/video. */
 export const RTSP_PATH = "/video";
@@ -47,16 +48,9 @@ export function rtspUrl(host: string, port: number): string {
   return `rtsp://${h}:${port}${RTSP_PATH}`;
 }
 
-/** What the RTSP output needs of the sender: a branch behind its tee, and keyframes. */
-export interface RtspFeed {
-  addBranch(description: string): Branch;
-  removeBranch(branch: Branch): Promise<void>;
-  requestKeyFrame(): void;
-}
-
 export class RtspOutput {
   #server: RtspServer;
-  #feed: RtspFeed;
+  #feed: TeeFeed;
   #branch: Branch;
   #timer: ReturnType<typeof setInterval>;
   #sessions = 0;
@@ -64,7 +58,7 @@ export class RtspOutput {
   /** Sessions that have been set up since the start. */
   sessionsStarted = 0;
 
-  private constructor(server: RtspServer, feed: RtspFeed, branch: Branch) {
+  private constructor(server: RtspServer, feed: TeeFeed, branch: Branch) {
     this.#server = server;
     this.#feed = feed;
     this.#branch = branch;
@@ -72,7 +66,7 @@ export class RtspOutput {
   }
 
   /** Serves RTSP on `address`:`port` (0: a free port) from `feed`; throws GstError when it cannot listen. */
-  static start(feed: RtspFeed, address: string, options: { port: number }): RtspOutput {
+  static start(feed: TeeFeed, address: string, options: { port: number }): RtspOutput {
     const internal = freeUdpPort();
     const server = RtspServer.start({
       address,
@@ -131,7 +125,7 @@ export class RtspOutput {
  * in one line (the rest of the server runs on). `feed` is undefined where the sender has no tee.
  */
 export function startRtsp(
-  feed: RtspFeed | undefined,
+  feed: TeeFeed | undefined,
   address: string,
   options: { port: number },
 ): RtspOutput | undefined {

@@ -211,17 +211,17 @@ export class SenderPipeline {
   }
 
   /**
-   * Adds a viewer's branch behind the tee (tee output only; see `viewerBranchDescription`), started
-   * and linked: webrtcbin's answer needs the payloader's caps.
+   * Adds a branch behind the tee (tee output only): a viewer's (see `viewerBranchDescription`), RTSP's
+   * feed, the recording. Started and linked: webrtcbin's answer needs the payloader's caps.
    */
   addBranch(description: string): Branch {
     if (this.#output.kind !== "tee") throw new Error("Branches need the tee output");
-    log.debug(`viewer branch: ${description}`);
+    log.debug(`branch: ${description}`);
     return this.#pipeline.addBranch(SENDER_TEE, description);
   }
 
-  async removeBranch(branch: Branch): Promise<void> {
-    await this.#pipeline.removeBranch(branch);
+  async removeBranch(branch: Branch, options: { drainMs?: number } = {}): Promise<void> {
+    await this.#pipeline.removeBranch(branch, options);
     this.#trimSoon();
   }
 

@@ -3,7 +3,7 @@
  * `GET /` (the browser viewer), `POST /offer` (JSON), WHEP (`POST /whep`, `DELETE /whep/<id>`),
  * `GET /api/status`, `GET /api/viewers/<id>` (200 while the server has that viewer, with whether its
  * source delivers, else 404: a client tells a restarted server from a cut link, and both from a
- * camera being retried, by it), `GET /healthz`,
+ * camera being retried, by it), `GET /healthz`, `GET`/`POST /api/recording` (recording on the vehicle),
  * and the RTP viewers' side channel: `GET /api/clock`, `POST /api/keyframe`,
  * `POST /api/rtp-viewers/<id>/latency`, `GET /stream.sdp`.
  */
@@ -11,6 +11,7 @@ import { CLOCK_PATH, encodeClockReply, KEYFRAME_PATH, LATENCY_PATH } from "./clo
 import { decodeTelemetry, type LatencyMessage, TelemetryError } from "./telemetry.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import { OfferRateLimit } from "./offer_rate_limit.ts";
+import { parseRecordingRequest } from "./recording_request.ts";
 import {
   encodeSessionDescription,
   MAX_SDP_BYTES,
@@ -43,6 +44,12 @@ export interface SignallingBackend {
   viewerPage?: string;
   /** An RTP viewer's measured latency (WebRTC viewers report on their data channel). */
   reportRtpLatency?(viewer: string, latency: ViewerLatency): void;
+  /** Recording on the vehicle, where the server can record (its state; switching it on and off). */
+  recording?: {
+    state(): unknown;
+    /** Throws SignallingError when it cannot start (the directory, say). */
+    set(on: boolean): Promise<unknown>;
+  };
 }
 
 /**
@@ -50,6 +57,9 @@ export interface SignallingBackend {
  * of its clock-offset estimate (`offsetBoundMs`).
  */
 export type ViewerLatency = Omit<LatencyMessage, "t">;
+
+/** `GET` the recording's state, `POST {"recording": true|false}` to switch it. */
+export const RECORDING_PATH = "/api/recording";
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -161,6 +171,17 @@ export function signallingHandler(
         const message = decodeLatency(await readBody(request));
         backend.reportRtpLatency?.(rtpViewer[1], message);
         return new Response(null, { status: 204, headers: CORS });
+      }
+      if (pathname === RECORDING_PATH) {
+        const recording = backend.recording;
+        if (!recording) {
+          await request.body?.cancel();
+          return reply(404, "No recording here: it is fed from the gstreamer engine\n");
+        }
+        if (request.method === "GET") return json(200, recording.state());
+        if (request.method !== "POST") return methodNotAllowed("GET, POST");
+        requireType(request, "application/json");
+        return json(200, await recording.set(parseRecordingRequest(await readBody(request))));
       }
       if (pathname === "/stream.sdp") {
         return expect(request, "GET", () => {
