@@ -36,6 +36,13 @@ import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
 import { type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
 import { Recorder, RecordingError } from "./lib/media/recorder.ts";
+import {
+  addressFacing,
+  CAMERA_COMPONENT,
+  type CameraStream,
+  MavlinkCamera,
+} from "./lib/mavlink/mavlink_camera.ts";
+import { mavlinkLabel, openMavlinkLink } from "./lib/mavlink/mavlink_endpoint.ts";
 
 const PROGRAM = "rov-server";
 /** Every timer this late for 100 ms: RTP cannot be encrypted and sent as fast as it comes. */
@@ -148,6 +155,7 @@ async function main(args: string[]): Promise<number> {
   let native: GstServer | undefined;
   let rtsp: RtspOutput | undefined;
   let recorder: Recorder | undefined;
+  let camera: MavlinkCamera | undefined;
   const rtpViewers = new RtpViewers();
   const startedAt = Date.now();
   // Only rov-server's own pictures carry pixel stamps; a camera's or a file's never do.
@@ -166,6 +174,22 @@ async function main(args: string[]): Promise<number> {
         name: options.name,
       })
       : undefined;
+
+  // What the MAVLink camera announces, with the address a ground station at `host`'s side can reach.
+  const cameraStreams = (host: string): CameraStream[] => {
+    const common = {
+      width: options.width,
+      height: options.height,
+      fps: options.fps,
+      bitrateKbps: options.bitrateKbps,
+    };
+    const streams: CameraStream[] = [];
+    if (rtsp) streams.push({ name: "video (RTSP)", uri: rtspUrl(host, rtsp.port), ...common });
+    if (output.kind === "udp") {
+      streams.push({ name: "video (RTP)", uri: `udp://${output.host}:${output.port}`, ...common });
+    }
+    return streams;
+  };
 
   // The browser viewer plays WebRTC; a plain-RTP server has none.
   const page = output.kind !== "udp"
@@ -256,6 +280,7 @@ async function main(args: string[]): Promise<number> {
         viewers: webrtc?.viewers() ?? [],
         rtpViewers: output.kind === "udp" ? rtpViewers.current() : undefined,
         recording: recorder?.state ?? null,
+        mavlink: camera ? { component: CAMERA_COMPONENT, requestsAnswered: camera.answered } : null,
         // RTSP's URLs (one per IPv4 address when bound to every interface) and its clients.
         rtsp: rtsp
           ? {
@@ -321,12 +346,30 @@ async function main(args: string[]): Promise<number> {
         log.warn(`Not recording: ${error.message}`); // the stream goes on
       });
     }
+    if (options.mavlink) {
+      const link = await openMavlinkLink(options.mavlink, options.host);
+      camera = new MavlinkCamera(link, {
+        model: `${options.source} ${options.width}x${options.height}`,
+        // Bound to one address, that is the one; on every interface, the one on the asker's network.
+        streams: (peer) =>
+          cameraStreams(
+            isWildcard(options.host)
+              ? addressFacing(
+                peer,
+                ipv4Interfaces(),
+                ipv4Interfaces().find((i) => !i.address.startsWith("127."))?.address ?? "127.0.0.1",
+              )
+              : options.host,
+          ),
+      }, { sysid: options.mavlinkSysid });
+    }
     if (options.sdpFile) {
       await Deno.writeTextFile(options.sdpFile, sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host)!);
     }
   } catch (error) {
     stop.abort();
     await http.server.finished;
+    await camera?.close();
     await rtsp?.close();
     await recorder?.close();
     await sender?.close();
@@ -387,6 +430,9 @@ async function main(args: string[]): Promise<number> {
         page ? "browser viewer at /, " : ""
       }POST /offer, POST /whep, GET /api/status, GET /stream.sdp)` +
       media + (rtsp ? `; RTSP ${rtspUrl(shown, rtsp.port)}` : "") +
+      (options.mavlink
+        ? `; MAVLink camera on ${mavlinkLabel(options.mavlink)} (system ${options.mavlinkSysid})`
+        : "") +
       (announcer ? `; discovery UDP ${options.discoveryPort}` : ""),
   );
 
@@ -401,6 +447,7 @@ async function main(args: string[]): Promise<number> {
     signal.dispose();
     // Teardown: viewers first (they hold sockets), then discovery, HTTP, and the pipeline.
     await webrtc?.close();
+    await camera?.close();
     await rtsp?.close();
     await recorder?.close();
     await announcer?.close();

@@ -1,4 +1,5 @@
 /** rov-server's command line: every option, its default, and validation. Pure. */
+import { type MavlinkEndpoint, parseMavlinkEndpoint } from "../mavlink/mavlink_endpoint.ts";
 import { parseArgs } from "node:util";
 import { ENGINE_CHOICES, type EngineChoice } from "../webrtc/engine.ts";
 import { choiceOption, CliError, hostOption, interfaceOption, intOption, parseError } from "./cli_error.ts";
@@ -29,6 +30,10 @@ export interface ServerOptions {
   recordDir: string;
   /** Record from the start (--record DIR). */
   recordAtStart: boolean;
+  /** The MAVLink camera component's link (--mavlink); off when absent. */
+  mavlink?: MavlinkEndpoint;
+  /** The MAVLink system id it speaks for (the vehicle's). */
+  mavlinkSysid: number;
   discoveryPort: number;
   /** WebRTC viewers served at once; more get 503 with Retry-After. */
   maxViewers: number;
@@ -90,6 +95,9 @@ Network
   --record DIR               record from the start into DIR: fragmented MP4 of the one encode, a new
                              file every 10 min (POST /api/recording switches it on and off)
   --record-dir DIR           where POST /api/recording records without --record (default ./recordings)
+  --mavlink LINK             MAVLink camera component, so QGroundControl lists the stream by itself:
+                             udpout:HOST:PORT, udpin:ADDR:PORT or serial:DEVICE:BAUD (default off)
+  --mavlink-sysid N          the vehicle's MAVLink system id (default 1)
   --discovery-port N         UDP discovery port (default 5003)
   --max-viewers N            WebRTC viewers served at once (default 16); more are told to retry (503)
   --offer-rate N             offers a second from one address (default 2, after a burst of 10); more
@@ -140,6 +148,8 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         "rtsp-port": { type: "string" },
         record: { type: "string" },
         "record-dir": { type: "string" },
+        mavlink: { type: "string" },
+        "mavlink-sysid": { type: "string" },
         "discovery-port": { type: "string" },
         "max-viewers": { type: "string" },
         "offer-rate": { type: "string" },
@@ -232,6 +242,8 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     rtspPort: intOption("rtsp-port", str("rtsp-port"), 0, 65535) ?? 8554,
     recordDir: str("record") ?? str("record-dir") ?? "recordings",
     recordAtStart: str("record") !== undefined,
+    mavlink: str("mavlink") === undefined ? undefined : parseMavlinkEndpoint(str("mavlink")!),
+    mavlinkSysid: intOption("mavlink-sysid", str("mavlink-sysid"), 1, 255) ?? 1,
     discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
     maxViewers: intOption("max-viewers", str("max-viewers"), 1, 1000) ?? 16,
     offerRate: intOption("offer-rate", str("offer-rate"), 1, 1000) ?? 2,
