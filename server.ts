@@ -280,7 +280,7 @@ async function main(args: string[]): Promise<number> {
         viewers: webrtc?.viewers() ?? [],
         rtpViewers: output.kind === "udp" ? rtpViewers.current() : undefined,
         recording: recorder?.state ?? null,
-        mavlink: camera ? { component: CAMERA_COMPONENT, requestsAnswered: camera.answered } : null,
+        mavlink: camera ? { component: camera.component, requestsAnswered: camera.answered } : null,
         // RTSP's URLs (one per IPv4 address when bound to every interface) and its clients.
         rtsp: rtsp
           ? {
@@ -347,6 +347,8 @@ async function main(args: string[]): Promise<number> {
       });
     }
     if (options.mavlink) {
+      // node-mavlink is loaded only when the camera component runs (its message tables are large).
+      const { addressFacing, MavlinkCamera } = await import("./lib/mavlink/mavlink_camera.ts");
       const link = await openMavlinkLink(options.mavlink, options.host);
       camera = new MavlinkCamera(link, {
         model: `${options.source} ${options.width}x${options.height}`,

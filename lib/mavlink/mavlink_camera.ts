@@ -86,6 +86,7 @@ export class MavlinkCamera {
   #closed = false;
   /** Requests answered (for /api/status). */
   answered = 0;
+  readonly component = CAMERA_COMPONENT;
 
   /** Speaks on `link` as system `options.sysid`'s camera component. */
   constructor(link: MavlinkLink, description: CameraDescription, options: { sysid: number }) {
