@@ -2,6 +2,7 @@
  * rov-client: finds an rov-server (or takes --host), receives its video over WebRTC, decodes and
  * shows it natively. Q or Esc in the window, or Ctrl+C, quits. A status line each second.
  */
+import { checkRecordFile, RecordingError } from "./lib/media/recorder.ts";
 import { CLIENT_HELP, parseClientOptions } from "./lib/cli/client_options.ts";
 import { interrupted, runMain } from "./lib/cli/run_main.ts";
 import { hasElement } from "./lib/ffi/gst.ts";
@@ -98,6 +99,11 @@ async function main(args: string[]): Promise<number> {
   let stampsTrusted = false;
   let lastFrame = 0;
   const records = options.statsJson ? await JsonLines.create(options.statsJson) : undefined;
+  if (options.recordFile) {
+    await checkRecordFile(options.recordFile).catch((error) => {
+      throw error instanceof RecordingError ? new CliError(error.message) : error;
+    });
+  }
   const status = setInterval(() => {
     const viewing = link?.session?.viewing;
     const traffic = viewing?.traffic();
@@ -159,6 +165,7 @@ async function main(args: string[]): Promise<number> {
           latencyMs: jitterLatencyMs(input.kind, options.lowLatency, options.latencyMs),
           lowLatency: options.lowLatency,
           sink,
+          recordFile: options.recordFile,
         },
         {
           frameBytes: STAMP_HEIGHT * MAX_WIDTH,

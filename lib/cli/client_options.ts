@@ -45,6 +45,8 @@ export interface ClientOptions {
   doctor: boolean;
   /** Write one JSON record per decoded frame here. */
   statsJson?: string;
+  /** Record what is received, as it is (no re-encoding), to this MP4 file. */
+  recordFile?: string;
   verbose: boolean;
   help: boolean;
   version: boolean;
@@ -93,6 +95,8 @@ RTP transport (a server started with --transport rtp; --auto learns all of this 
                              (clock exchange, RTCP capture times) and a keyframe on joining
 
 Other
+  --record FILE              record what arrives, as it is (no re-encoding), to FILE (fragmented MP4:
+                             a power cut loses at most about a second)
   --stats-json FILE          one JSON line per decoded frame: time, size, built-in capture → decoded
                              latency, and the pixel-stamp figure when the server runs --source stamp
                              (the pixel figure needs both machines' clocks to agree)
@@ -135,6 +139,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
         "rtp-port": { type: "string" },
         "rtp-interface": { type: "string" },
         "stats-json": { type: "string" },
+        record: { type: "string" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
@@ -200,6 +205,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
     rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
     doctor,
     statsJson: str("stats-json"),
+    recordFile: str("record"),
     verbose: values.verbose === true,
     help,
     version,

@@ -1,4 +1,5 @@
 /** The client's pipeline: RTP in → jitter buffer → depayload → decode → display and a frame tap. Pure. */
+import { recordingDescription } from "./recorder.ts";
 import type { HostOs } from "../ffi/library_path.ts";
 import { rtcpPort, RTP_PAYLOAD_TYPE } from "./sender.ts";
 
@@ -41,6 +42,8 @@ export interface ReceiverOptions {
   lowLatency: boolean;
   /** The video sink element, or undefined for no window (headless). */
   sink?: string;
+  /** Record the received H.264 as it is to this MP4 file (rov-client --record). */
+  recordFile?: string;
 }
 
 /** Candidate window sinks per OS, best first. */
@@ -179,7 +182,9 @@ export function receiverDescription(options: ReceiverOptions): string {
     "rtph264depay",
     parseAndDecode(options),
   ].join(" ! ");
-  return `${head} ! ${tail(options)}${unitsBranch()}${rtcpBranch(options.input)}`;
+  // The recording takes the access units beside the decoder, as the server's recording takes the tee's.
+  const record = options.recordFile ? ` ${UNITS_TEE}. ! ${recordingDescription(options.recordFile)}` : "";
+  return `${head} ! ${tail(options)}${unitsBranch()}${record}${rtcpBranch(options.input)}`;
 }
 
 /** Decoded frames: to the tap, and to the window when there is one. */

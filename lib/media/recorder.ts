@@ -172,13 +172,27 @@ async function writable(dir: string): Promise<void> {
     await Deno.writeTextFile(probe, "");
     await Deno.remove(probe);
   } catch (error) {
-    const reason = error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable
-      ? "permission denied"
-      : error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.AlreadyExists
-      ? "not a directory"
-      : error instanceof Error
-      ? error.message.split(":")[0].replace(/\s*\(os error \d+\)/, "").toLowerCase()
-      : String(error);
-    throw new RecordingError(`Cannot record to ${dir}: ${reason}`);
+    throw new RecordingError(`Cannot record to ${dir}: ${reasonOf(error)}`);
   }
+}
+
+/** Proves `file` can be written (rov-client --record), leaving it empty; RecordingError otherwise. */
+export async function checkRecordFile(file: string): Promise<void> {
+  try {
+    await Deno.writeTextFile(file, "");
+  } catch (error) {
+    throw new RecordingError(`Cannot record to ${file}: ${reasonOf(error)}`);
+  }
+}
+
+/** A file system error in a few words: "permission denied", "not a directory", "no such file or directory". */
+function reasonOf(error: unknown): string {
+  if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
+    return "permission denied";
+  }
+  if (error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.AlreadyExists) {
+    return "not a directory";
+  }
+  if (!(error instanceof Error)) return String(error);
+  return error.message.split(":")[0].replace(/\s*\(os error \d+\)/, "").toLowerCase();
 }

@@ -159,3 +159,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test("rov-client --record writes what it receives, as it is, to a file that plays", async () => {
+  const dir = await Deno.makeTempDir();
+  const server = await startServer();
+  try {
+    const file = `${dir}/received.mp4`;
+    const client = start(CLIENT, viewerArgs(server, "--frames", "90", "--record", file));
+    assertEquals((await client.child.status).code, 0);
+    await Promise.all([client.stdout.done, client.stderr.done]);
+    const frames = await framesIn(file);
+    assert(frames >= 60, `${frames} frames recorded of 90 shown`);
+    const bad = start(CLIENT, viewerArgs(server, "--frames", "1", "--record", `${dir}/none/x.mp4`));
+    assertEquals((await bad.child.status).code, 2);
+    await Promise.all([bad.stdout.done, bad.stderr.done]);
+    assertMatch(
+      bad.stderr.text,
+      /^rov-client: Cannot record to .*\/none\/x\.mp4: no such file or directory\n/,
+    );
+  } finally {
+    assertEquals(await server.stop(), 0, server.stderr.text);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
