@@ -259,6 +259,9 @@ async function main(args: string[]): Promise<number> {
         webrtcEngine: webrtc?.engine ?? null,
         passthrough: options.filePassthrough,
         stamps,
+        // Viewers' RTP timestamps are capture times (90 kHz, the server's wall clock, mod 2^32):
+        // the browser page's latency figure.
+        rtpClock: output.kind === "tee" ? "capture" : null,
         encoder: encoder?.element ?? null,
         profile,
         width: options.width,
@@ -322,7 +325,13 @@ async function main(args: string[]): Promise<number> {
     });
     const requestKeyFrame = () => sender?.requestKeyFrame();
     if (output.kind === "tee") {
-      webrtc = native = new GstServer({ ice, profile, sender, requestKeyFrame });
+      webrtc = native = new GstServer({
+        ice,
+        profile,
+        sender,
+        requestKeyFrame,
+        rtpTimestampOffset: () => sender?.captureRtpOffset(),
+      });
     } else if (output.kind === "appsink") {
       // werift is loaded only when its engine runs (importing it costs ~300 ms).
       const { WeriftServer } = await import("./lib/webrtc/werift_server.ts");

@@ -21,18 +21,32 @@ export const SOURCE_INPUT = "source_in";
 /** Frames a connected viewer's branch may hold while its link stalls, ns. */
 export const VIEWER_QUEUE_NS = 200_000_000;
 
-function payloaderDescription(payloadType: number, ssrc?: number): string {
+function payloaderDescription(payloadType: number, ssrc?: number, timestampOffset?: number): string {
   // SPS/PPS before every keyframe so a viewer can start at any keyframe; zero-latency
   // aggregation never holds NAL units back waiting for more.
   return `rtph264pay name=${BRANCH_PAYLOADER} pt=${payloadType} mtu=${RTP_MTU} config-interval=-1 ` +
-    `aggregate-mode=zero-latency${ssrc === undefined ? "" : ` ssrc=${ssrc}`}`;
+    `aggregate-mode=zero-latency${ssrc === undefined ? "" : ` ssrc=${ssrc}`}` +
+    (timestampOffset === undefined ? "" : ` timestamp-offset=${timestampOffset}`);
+}
+
+/**
+ * The payloader's timestamp offset that makes RTP time (90 kHz) the capture time on the sender's wall
+ * clock, modulo 2^32: `wallAtZeroMs` is the wall clock at running time 0. A browser reads each
+ * frame's RTP timestamp (requestVideoFrameCallback) and so its capture time, with no side channel.
+ */
+export function captureRtpOffset(wallAtZeroMs: number): number {
+  return Math.round(wallAtZeroMs * 90) % 2 ** 32;
 }
 
 /**
  * One webrtcbin viewer behind the tee: its own queue, payloader (with the payload type its offer
  * chose: webrtcbin does not remap them) and webrtcbin.
  */
-export function viewerBranchDescription(payloadType: number, ssrc: number): string {
+export function viewerBranchDescription(
+  payloadType: number,
+  ssrc: number,
+  options: { timestampOffset?: number } = {},
+): string {
   return [
     // The viewer's own thread; the oldest frames are dropped first, so a slow viewer never holds up
     // the others or the encoder. One frame's worth waits until the connection is up (no stale burst
@@ -41,7 +55,7 @@ export function viewerBranchDescription(payloadType: number, ssrc: number): stri
     // The SSRC is fixed here, not picked by the payloader at its first buffer: webrtcbin's answer
     // announces it (a=ssrc) only when it is known, and werift routes RTP by it (without it, the
     // viewer got no media whenever the answer was made before the first frame reached the payloader).
-    payloaderDescription(payloadType, ssrc),
+    payloaderDescription(payloadType, ssrc, options.timestampOffset),
     `application/x-rtp,media=video,encoding-name=H264,clock-rate=90000,payload=${payloadType},ssrc=(uint)${ssrc}`,
     // One transport for everything (max-bundle), as browsers and werift offer.
     `webrtcbin name=${BRANCH_WEBRTC} bundle-policy=max-bundle`,

@@ -7,6 +7,7 @@ import type { Element } from "../ffi/element.ts";
 import type { AppSink } from "../ffi/app_sink.ts";
 import {
   BRANCH_PAYLOADER,
+  captureRtpOffset,
   SENDER_APPSINK,
   SENDER_TEE,
   senderDescription,
@@ -336,6 +337,12 @@ export class SenderPipeline {
       this.#wallOffset = { ms: wallClockMs() - Number(running) / 1e6, at: now };
     }
     return this.#wallOffset.ms + Number(pts) / 1e6;
+  }
+
+  /** See `captureRtpOffset`; undefined before the pipeline runs. */
+  captureRtpOffset(): number | undefined {
+    const wall = this.captureWallMs(0n);
+    return wall === undefined ? undefined : captureRtpOffset(wall);
   }
 
   /** Asks the encoder for a keyframe (rate-limited; deferred, never dropped). */

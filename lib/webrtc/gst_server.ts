@@ -30,6 +30,11 @@ export interface GstServerOptions {
   sender: BranchHost;
   /** Asks the encoder for a keyframe (rate-limited by the sender). */
   requestKeyFrame: () => void;
+  /**
+   * The RTP timestamp offset that makes a viewer's RTP time the capture time on the server's wall
+   * clock (see `captureRtpOffset`); undefined before the pipeline runs.
+   */
+  rtpTimestampOffset?: () => number | undefined;
 }
 
 const WATCH_MS = 500;
@@ -200,7 +205,10 @@ export class GstServer implements WebRtcServer {
     const { ice, profile, sender } = this.#options;
     const format = answerFormat(offer, profile);
     const ssrc = crypto.getRandomValues(new Uint32Array(1))[0];
-    const viewer = new GstViewer(kind, sender.addBranch(viewerBranchDescription(format.payloadType, ssrc)));
+    const description = viewerBranchDescription(format.payloadType, ssrc, {
+      timestampOffset: this.#options.rtpTimestampOffset?.(),
+    });
+    const viewer = new GstViewer(kind, sender.addBranch(description));
     try {
       applyIce(viewer.webrtc, ice);
       // Sender reports pair RTP time with the wall clock at capture: the viewer's built-in latency.
