@@ -36,12 +36,7 @@ import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
 import { type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
 import { Recorder, RecordingError } from "./lib/media/recorder.ts";
-import {
-  addressFacing,
-  CAMERA_COMPONENT,
-  type CameraStream,
-  MavlinkCamera,
-} from "./lib/mavlink/mavlink_camera.ts";
+import type { CameraStream, MavlinkCamera } from "./lib/mavlink/mavlink_camera.ts";
 import { mavlinkLabel, openMavlinkLink } from "./lib/mavlink/mavlink_endpoint.ts";
 
 const PROGRAM = "rov-server";
