@@ -51,6 +51,8 @@ export interface ViewerConnection {
   probe?: (signal: AbortSignal) => Promise<ViewerLiveness>;
   /** Asks the server for a keyframe (the picture stopped: damage the decoder cannot mend). */
   requestKeyFrame(): void;
+  /** Whether the connection's media path is up (ICE and DTLS done). */
+  connected(): boolean;
   close(): Promise<void>;
 }
 
@@ -71,8 +73,10 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
     answered = answer;
     return answer;
   };
+  let connectionState = "new";
   const onState = (state: string) => {
     log.debug(`WebRTC ${state}`);
+    connectionState = state;
     if (state === "failed") {
       failure.resolve(
         new Error(`WebRTC connection to ${serverHost} failed (no media path: check --host and firewalls)`),
@@ -109,6 +113,7 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
     probe: id === undefined
       ? undefined
       : (probeSignal) => viewerLiveness(origin, id, { signal: probeSignal }),
+    connected: () => connectionState === "connected",
     requestKeyFrame: () => {
       viewing.requestKeyFrame();
       // werift's PLI did not reach rov-server under loss (bench --faults: 1 keyframe in 20 s, 95 %

@@ -21,6 +21,8 @@ export interface LinkSession {
   probe?: (signal: AbortSignal) => Promise<ViewerLiveness>;
   /** Asks the server for a keyframe. */
   requestKeyFrame?: () => void;
+  /** Whether its media path is up (ICE and DTLS done); undefined: the session cannot tell. */
+  connected?: () => boolean;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,15 @@ export interface LinkTiming {
   repairEveryMs: number;
   /** A session that shows no picture this long after it was made is abandoned. */
   pictureTimeoutMs: number;
+  /**
+   * A session whose media path is not up this long after it was made is abandoned sooner: ICE and
+   * DTLS take ~100 ms on a tether, a lost DTLS flight a second more (OpenSSL's first resend); past
+   * that, under 2 % loss, an attempt now and then never connected at all, and waited out
+   * pictureTimeoutMs.
+   */
+  connectTimeoutMs: number;
+  /** A connected session without a picture this long asks for a keyframe (again every repairEveryMs). */
+  firstPictureMs: number;
   /** No picture this long: the link is stalled and the server is asked about the session. */
   stallMs: number;
   /** How often a stalled session is asked about. */
@@ -63,6 +74,8 @@ export const LINK_TIMING: LinkTiming = {
   repairMs: 150,
   repairEveryMs: 300,
   pictureTimeoutMs: 4000,
+  connectTimeoutMs: 2000,
+  firstPictureMs: 700,
   stallMs: 600,
   probeEveryMs: 500,
   // Under the server's 10 s for a vanished viewer: a 3 s cut keeps the session; a longer silence
@@ -221,6 +234,19 @@ export class ViewerLink<S extends LinkSession> {
         this.#set("source-lost", "the camera of rov-server has failed; the server is retrying it");
         waitedSince = now;
       } else if (!live) {
+        // Connected, yet no picture: the keyframe it started with may have been lost beyond repair,
+        // and nothing decoded means nothing damaged to ask again for it.
+        if (
+          session.connected?.() === true && now - startedAt >= t.firstPictureMs &&
+          now - repairAt >= t.repairEveryMs
+        ) {
+          repairAt = now;
+          log.debug(`No first picture after ${(now - startedAt).toFixed(0)} ms: asking for a keyframe`);
+          session.requestKeyFrame?.();
+        }
+        if (session.connected?.() === false && now - startedAt > t.connectTimeoutMs) {
+          return `not connected within ${t.connectTimeoutMs / 1000} s (ICE or DTLS did not complete)`;
+        }
         if (now - waitedSince > t.pictureTimeoutMs) {
           return `no picture within ${t.pictureTimeoutMs / 1000} s of connecting`;
         }

@@ -97,7 +97,8 @@ for (const engine of ["gstreamer", "werift"] as const) {
 for (const engine of ["gstreamer", "werift"] as const) {
   Deno.test({
     name:
-      `20 fresh rov-clients on the ${engine} engine under 2 % loss each get a picture, half of them within 1.5 s`,
+      `20 fresh rov-clients on the ${engine} engine under 2 % loss each get a picture, half within 1.5 s` +
+      (engine === "gstreamer" ? ", all within 3.5 s" : ""),
     ignore: !(await canUseNamespaces()),
     async fn() {
       await using ns = await lossyNamespace();
@@ -125,11 +126,13 @@ for (const engine of ["gstreamer", "werift"] as const) {
         `${engine}: first frame from process start ${times.map((t) => t.toFixed(0)).join(", ")} ms`,
       );
       assertEquals(times.length, 20);
-      // Not each within 3 s (the issue's aim): a lost DTLS flight is resent after OpenSSL's 1 s
-      // timer (2 s more for a second loss), and now and then ICE does not complete and the attempt
-      // is abandoned after 4 s; the median shows the usual case.
+      // A lost DTLS flight is resent after OpenSSL's 1 s timer; an attempt that does not connect
+      // within 2 s, or connects without a picture, is retried or asked for a keyframe (ViewerLink).
+      // The aim is 3 s from process start: the gstreamer engine's worst was 2.6 s in 80 here; the
+      // bound leaves room for a busier machine. werift (its DTLS in JavaScript) reached 3.2 s.
       const median = sorted[10];
       assert(median <= 1500, `median ${median.toFixed(0)} ms from process start to the first frame`);
+      if (engine === "gstreamer") assert(sorted[19] <= 3500, `the slowest took ${sorted[19].toFixed(0)} ms`);
     },
   });
 }

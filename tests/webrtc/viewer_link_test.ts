@@ -18,6 +18,8 @@ async function scenario(script: {
   picture: (session: number, now: number) => boolean;
   liveness?: (session: number, now: number) => ViewerLiveness;
   connectFails?: (attempt: number, now: number) => string | undefined;
+  /** Whether session `session` has its media path up at `now` (default: the session cannot tell). */
+  connected?: (session: number, now: number) => boolean;
   reconnect?: boolean;
   onSession?: (session: FakeSession, now: number) => void;
   /** Receives a reader of the fake clock. */
@@ -44,6 +46,7 @@ async function scenario(script: {
         failed: failed.promise,
         fail: (reason) => failed.resolve(new Error(reason)),
         probe: () => Promise.resolve(script.liveness?.(session.index, now) ?? "known"),
+        connected: script.connected ? () => script.connected!(session.index, now) : undefined,
         close: () => {
           session.closed = true;
           return Promise.resolve();
@@ -122,6 +125,30 @@ Deno.test("ViewerLink abandons a session that brings no picture within 4 s", asy
   assertEquals(sessions.length, 2);
   assert(connects[1] >= 4000 && connects[1] < 4400, `retried at ${connects[1]} ms`);
   assertEquals(states.find((s) => s.state === "reconnecting")?.reason, "no picture within 4 s of connecting");
+});
+
+Deno.test("ViewerLink abandons a session whose media path is not up within 2 s, and not one that is", async () => {
+  const stuck = await scenario({
+    untilMs: 4000,
+    picture: (session, now) => session === 1 && now > 2500,
+    connected: (session) => session === 1,
+  });
+  assertEquals(stuck.sessions.length, 2);
+  assert(stuck.connects[1] >= 2000 && stuck.connects[1] < 2400, `retried at ${stuck.connects[1]} ms`);
+  assertEquals(
+    stuck.states.find((s) => s.state === "reconnecting")?.reason,
+    "not connected within 2 s (ICE or DTLS did not complete)",
+  );
+  // Connected but no picture yet: it asks for a keyframe again and again, and waits the full 4 s.
+  let asked = 0;
+  const slow = await scenario({
+    untilMs: 3800,
+    picture: (_, now) => now > 3000,
+    connected: () => true,
+    onSession: (session) => session.requestKeyFrame = () => asked++,
+  });
+  assertEquals(slow.sessions.length, 1);
+  assert(asked >= 5, `${asked} keyframe requests before the first picture`);
 });
 
 Deno.test("ViewerLink retries a failing connect with a backoff capped at 1 s", async () => {
