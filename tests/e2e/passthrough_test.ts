@@ -2,6 +2,7 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   freeRtpPort,
+  freeTcpPort,
   lastStatus,
   rtpArgs,
   runClient,
@@ -60,12 +61,20 @@ Deno.test("passthrough over WebRTC: frames decode, the file loops, and no encode
   }
 });
 
-Deno.test("passthrough over the gstreamer engine: frames decode with no encoder; a looping file is refused", async () => {
+Deno.test("passthrough over the gstreamer engine: frames decode with no encoder, over WebRTC and RTSP; a looping file is refused", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await makeVideo(`${dir}/dive.mp4`, 4);
+    await makeVideo(`${dir}/dive.mp4`, 10);
     const file = ["--source", "file", "--file", `${dir}/dive.mp4`, "--file-passthrough"];
-    const server = await startServer([...file, "--no-loop", "--webrtc-engine", "gstreamer"]);
+    const rtspPort = freeTcpPort();
+    const server = await startServer([
+      ...file,
+      "--no-loop",
+      "--webrtc-engine",
+      "gstreamer",
+      "--rtsp-port",
+      String(rtspPort),
+    ]);
     try {
       assertMatch(server.stderr.text, /passthrough \(no encoder\).*WebRTC on the gstreamer engine/);
       const client = await runClient(viewerArgs(server, "--webrtc-engine", "gstreamer", "--frames", "45"));
@@ -73,6 +82,25 @@ Deno.test("passthrough over the gstreamer engine: frames decode with no encoder;
       const last = lastStatus(client.stdout);
       assert(last.frames >= 45, client.stdout);
       assertEquals(last.size, "640x360");
+      // RTSP passes the file's H.264 on as well.
+      const rtsp = await new Deno.Command("ffmpeg", {
+        args: [
+          "-hide_banner",
+          "-nostdin",
+          "-rtsp_transport",
+          "tcp",
+          "-i",
+          `rtsp://127.0.0.1:${rtspPort}/video`,
+        ]
+          .concat(["-frames:v", "20", "-f", "null", "-"]),
+        stdout: "null",
+        stderr: "piped",
+        signal: AbortSignal.timeout(20_000),
+      }).output();
+      const log = new TextDecoder().decode(rtsp.stderr);
+      assertEquals(rtsp.code, 0, log);
+      assertMatch(log, /frame=\s*20/);
+      assertEquals((await status(server.url)).encoder, null, "no encoder");
     } finally {
       assertEquals(await server.stop(), 0, server.stderr.text);
     }
