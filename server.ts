@@ -36,6 +36,8 @@ import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
 import { type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
 import { Recorder, RecordingError } from "./lib/media/recorder.ts";
+import { listVideoDevices } from "./lib/ffi/device_monitor.ts";
+import { deviceLines, listedDevices } from "./lib/media/device_list.ts";
 import type { CameraStream, MavlinkCamera } from "./lib/mavlink/mavlink_camera.ts";
 import { mavlinkLabel, openMavlinkLink } from "./lib/mavlink/mavlink_endpoint.ts";
 
@@ -117,6 +119,14 @@ async function main(args: string[]): Promise<number> {
   }
   setLogLevel(options.verbose ? "debug" : "info");
   if (options.doctor) return await serverDoctor(options);
+  if (options.listDevices) {
+    loadGStreamer(PROGRAM, options.transport);
+    const devices = await listVideoDevices();
+    console.log(
+      options.json ? JSON.stringify(listedDevices(devices), null, 2) : deviceLines(devices).join("\n"),
+    );
+    return 0;
+  }
   loadGStreamer(PROGRAM, options.transport);
   await checkFile(options);
   const os = hostOs();

@@ -34,6 +34,9 @@ export interface ServerOptions {
   mavlink?: MavlinkEndpoint;
   /** The MAVLink system id it speaks for (the vehicle's). */
   mavlinkSysid: number;
+  /** List the cameras and exit (--list-devices; --json for scripts). */
+  listDevices: boolean;
+  json: boolean;
   discoveryPort: number;
   /** WebRTC viewers served at once; more get 503 with Retry-After. */
   maxViewers: number;
@@ -116,6 +119,8 @@ Network
   --sdp-file PATH            also write the RTP stream's SDP here (it is served at /stream.sdp too)
 
 Other
+  --list-devices             list the cameras GStreamer sees (name, path, H.264/MJPEG/raw sizes and
+                             rates) and exit; with --json, as JSON
   --verbose                  log GStreamer pipelines and connection details
   --help                     this text
   --version                  version and build information
@@ -149,6 +154,8 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         record: { type: "string" },
         "record-dir": { type: "string" },
         mavlink: { type: "string" },
+        "list-devices": { type: "boolean" },
+        json: { type: "boolean" },
         "mavlink-sysid": { type: "string" },
         "discovery-port": { type: "string" },
         "max-viewers": { type: "string" },
@@ -244,6 +251,8 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     recordAtStart: str("record") !== undefined,
     mavlink: str("mavlink") === undefined ? undefined : parseMavlinkEndpoint(str("mavlink")!),
     mavlinkSysid: intOption("mavlink-sysid", str("mavlink-sysid"), 1, 255) ?? 1,
+    listDevices: values["list-devices"] === true,
+    json: values.json === true,
     discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
     maxViewers: intOption("max-viewers", str("max-viewers"), 1, 1000) ?? 16,
     offerRate: intOption("offer-rate", str("offer-rate"), 1, 1000) ?? 2,

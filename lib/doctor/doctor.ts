@@ -4,6 +4,8 @@
  * Exit code 1 when the chosen mode cannot run.
  */
 import { hasRtspServer } from "../ffi/rtsp_server.ts";
+import { listVideoDevices } from "../ffi/device_monitor.ts";
+import { deviceLines } from "../media/device_list.ts";
 import { chooseEngine, type EngineChoice } from "../webrtc/engine.ts";
 import { GstMissingError, gstreamerInfo } from "../ffi/gst.ts";
 import { hostOs } from "../ffi/library_path.ts";
@@ -101,6 +103,8 @@ export async function serverReport(
     /** --rtsp-port (0: off), and whether gst-rtsp-server loads. */
     rtspPort?: number;
     rtspServer?: boolean;
+    /** The camera list (deviceLines), when it was taken. */
+    cameras?: string[];
   },
   registry: Registry,
 ): Promise<DoctorReport> {
@@ -124,6 +128,7 @@ export async function serverReport(
   if (options.rtspPort !== undefined) {
     out.push("Outputs:", rtspLine(options.rtspPort, options.rtspServer === true));
   }
+  if (options.cameras) out.push("Cameras:", ...options.cameras.map((line) => `  ${line}`));
   const ok = missing.length === 0 && codecOk;
   out.push(verdict(ok, missing, "no encoder"));
   return { lines: out, ok };
@@ -213,7 +218,13 @@ async function run(report: (registry: Registry) => Promise<DoctorReport>): Promi
 }
 
 export function serverDoctor(options: ServerOptions): Promise<number> {
-  return run((registry) => serverReport({ ...options, rtspServer: hasRtspServer() }, registry));
+  return run(async (registry) =>
+    serverReport({
+      ...options,
+      rtspServer: hasRtspServer(),
+      cameras: deviceLines(await listVideoDevices()),
+    }, registry)
+  );
 }
 
 export function clientDoctor(options: ClientOptions): Promise<number> {

@@ -158,6 +158,76 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "pointer", // GstMiniObject * (transfer full): a new buffer sharing the memory
   },
+  gst_device_monitor_new: {
+    parameters: [],
+    result: "pointer", // GstDeviceMonitor * (transfer full)
+  },
+  gst_device_monitor_add_filter: {
+    parameters: [
+      "pointer", // GstDeviceMonitor *monitor
+      "buffer", // const gchar *classes
+      "pointer", // GstCaps *caps (NULL: any)
+    ],
+    result: "u32", // guint (0: not added)
+  },
+  gst_device_monitor_start: {
+    parameters: [
+      "pointer", // GstDeviceMonitor *monitor
+    ],
+    result: "bool", // gboolean
+    // Probing the device providers can take a moment (PipeWire, udev): off the event loop.
+    nonblocking: true,
+  },
+  gst_device_monitor_get_devices: {
+    parameters: [
+      "pointer", // GstDeviceMonitor *monitor
+    ],
+    result: "pointer", // GList * of GstDevice (transfer full)
+    nonblocking: true,
+  },
+  gst_device_monitor_stop: {
+    parameters: [
+      "pointer", // GstDeviceMonitor *monitor
+    ],
+    result: "void",
+    nonblocking: true,
+  },
+  gst_device_get_display_name: {
+    parameters: [
+      "pointer", // GstDevice *device
+    ],
+    result: "pointer", // gchar * (transfer full)
+  },
+  gst_device_get_device_class: {
+    parameters: [
+      "pointer", // GstDevice *device
+    ],
+    result: "pointer", // gchar * (transfer full)
+  },
+  gst_device_get_caps: {
+    parameters: [
+      "pointer", // GstDevice *device
+    ],
+    result: "pointer", // GstCaps * (transfer full)
+  },
+  gst_device_get_properties: {
+    parameters: [
+      "pointer", // GstDevice *device
+    ],
+    result: "pointer", // GstStructure * (transfer full)
+  },
+  gst_caps_to_string: {
+    parameters: [
+      "pointer", // const GstCaps *caps
+    ],
+    result: "pointer", // gchar * (transfer full)
+  },
+  gst_structure_free: {
+    parameters: [
+      "pointer", // GstStructure *structure
+    ],
+    result: "void",
+  },
   gst_mini_object_unref: {
     parameters: [
       "pointer", // GstMiniObject *mini_object

@@ -152,3 +152,13 @@ Deno.test("rov-server and rov-client print help and version", async () => {
     assertMatch(version.stdout, /^rov-(server|client) \d+\.\d+\.\d+ \(from source, \w+; Deno /);
   }
 });
+
+Deno.test("rov-server --list-devices says in one line that this machine has no camera (and [] with --json)", async () => {
+  const plain = await runToExit(SERVER, ["--list-devices"]);
+  assertEquals([plain.code, plain.stdout], [
+    0,
+    "No camera found: GStreamer's device monitor sees no video source\n",
+  ]);
+  const json = await runToExit(SERVER, ["--list-devices", "--json"]);
+  assertEquals([json.code, JSON.parse(json.stdout)], [0, []]);
+});
