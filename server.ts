@@ -130,7 +130,13 @@ async function main(args: string[]): Promise<number> {
   loadGStreamer(PROGRAM, options.transport);
   await checkFile(options);
   const os = hostOs();
-  const encoder = options.filePassthrough ? undefined : await chooseEncoder(options.encoder, gstRegistry());
+  const encoder = options.passthrough ? undefined : await chooseEncoder(options.encoder, gstRegistry());
+  if (options.source === "rtsp" && options.passthrough) {
+    log.info(
+      `The IP camera's H.264 is sent as it comes: keyframes come at the camera's own interval (it cannot ` +
+        `be asked for one), so a new viewer's picture may take that long (--encoder x264 re-encodes)`,
+    );
+  }
   const encoding = encoder
     ? {
       element: encoder.element,
@@ -145,7 +151,7 @@ async function main(args: string[]): Promise<number> {
     : undefined;
   if (engine?.unavailable) throw new CliError(engine.unavailable);
   const output = rtpOutput(options, engine?.engine);
-  if (output.kind === "appsink" && !options.filePassthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {
+  if (output.kind === "appsink" && !options.passthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {
     log.warn(
       `${options.bitrateKbps} kbit/s is more than the WebRTC path carries without loss here (about ` +
         `${WEBRTC_MAX_KBPS / 1000} Mbit/s with werift): use the gstreamer engine or --transport rtp`,
@@ -262,7 +268,9 @@ async function main(args: string[]): Promise<number> {
         sourceFaults: sender?.sourceFaults(),
         transport: options.transport,
         webrtcEngine: webrtc?.engine ?? null,
-        passthrough: options.filePassthrough,
+        passthrough: options.passthrough,
+        // Whether a viewer's keyframe request makes one (an encoder does; a camera's H.264 does not).
+        keyFramesOnRequest: encoder !== undefined,
         stamps,
         // Viewers' RTP timestamps are capture times (90 kHz, the server's wall clock, mod 2^32):
         // the browser page's latency figure.
@@ -314,7 +322,7 @@ async function main(args: string[]): Promise<number> {
       ...options,
       os,
       encoder: encoding,
-      passthrough: options.filePassthrough,
+      passthrough: options.passthrough,
       output,
     }, {
       onPacket: (packet, pts) => werift?.push(packet, pts),

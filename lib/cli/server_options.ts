@@ -57,6 +57,10 @@ export interface ServerOptions {
   /** Also write the RTP stream's SDP to this file. */
   sdpFile?: string;
   filePassthrough: boolean;
+  /** H.264 sent as it arrives, no encoder: --file-passthrough, or an RTSP camera without --encoder. */
+  passthrough: boolean;
+  /** The IP camera's stream, for --source rtsp. */
+  url?: string;
   doctor: boolean;
   verbose: boolean;
   help: boolean;
@@ -69,11 +73,13 @@ Usage: rov-server [options]
        rov-server doctor [options]   what this machine can run, and what to install
 
 Source
-  --source webcam|file|test|stamp|pipeline  what to stream (default webcam); stamp: a measuring
+  --source webcam|file|test|stamp|pipeline|rtsp  what to stream (default webcam); stamp: a measuring
                              pattern with each frame's capture time in its pixels (rov-client shows the
                              latency); test: the same picture with a clock (1920x1080 when native)
   --pipeline DESCRIPTION     for --source pipeline: a GStreamer description producing video (raw, or
                              anything decodebin decodes), e.g. "v4l2src device=/dev/video2 ! image/jpeg"
+  --url rtsp://CAMERA/PATH   for --source rtsp (an IP camera): its H.264 is sent as it comes (no decode,
+                             no encode; --encoder NAME re-encodes); reopened when the camera drops
   --device N                 camera index: /dev/videoN on Linux, device index on Windows/macOS (default 0)
   --file PATH                video file for --source file (any container GStreamer decodes)
   --no-loop                  stop at the end of the file instead of looping
@@ -171,6 +177,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         "rtp-interface": { type: "string" },
         "sdp-file": { type: "string" },
         "file-passthrough": { type: "boolean" },
+        url: { type: "string" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
@@ -193,8 +200,14 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
   const source = choiceOption(
     "source",
     str("source"),
-    ["webcam", "file", "test", "stamp", "pipeline"] as const,
+    ["webcam", "file", "test", "stamp", "pipeline", "rtsp"] as const,
   ) ?? "webcam";
+  const url = str("url");
+  if (source === "rtsp" && !url) throw new CliError("--source rtsp needs --url rtsp://CAMERA/PATH");
+  if (url !== undefined && source !== "rtsp") throw new CliError("--url is only used with --source rtsp");
+  if (url !== undefined && !/^rtsps?:\/\/[^\s/]+/.test(url)) {
+    throw new CliError(`Invalid --url "${url}": expected rtsp://HOST[:PORT]/PATH`);
+  }
   const file = str("file");
   if (source === "file" && !file) throw new CliError("--source file needs --file PATH");
   if (file !== undefined && source !== "file") throw new CliError("--file is only used with --source file");
@@ -268,6 +281,9 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
     sdpFile: str("sdp-file"),
     filePassthrough,
+    // An IP camera's H.264 goes out as it comes unless an encoder is named.
+    passthrough: filePassthrough || (source === "rtsp" && str("encoder") === undefined),
+    url,
     doctor: positionals[0] === "doctor",
     verbose: values.verbose === true,
     help: values.help === true,

@@ -2,7 +2,13 @@
  * The server's one pipeline: source → encoder (once; or the file's own H.264 in passthrough) →
  * RTP payloader → appsink (WebRTC: JavaScript fans packets out) or udpsink (RTP: no JS at all). Pure.
  */
-import { isRestartable, quote, sourceDescription, type SourceOptions } from "./source.ts";
+import {
+  isRestartable,
+  quote,
+  rtspH264Description,
+  sourceDescription,
+  type SourceOptions,
+} from "./source.ts";
 import { encoderDescription, type EncoderOptions } from "./encoder.ts";
 
 export const RTP_PAYLOAD_TYPE = 96;
@@ -131,8 +137,11 @@ export function rtcpPort(rtpPort: number): number {
  * A restartable source (camera, --pipeline) as its own bin, added to the running pipeline in front of
  * SOURCE_INPUT and replaced when it fails (see SourceKeeper).
  */
-export function sourceBranchDescription(options: SourceOptions): string {
-  return `${sourceDescription(options)} ! capsfilter name=${SOURCE_OUTPUT}`;
+export function sourceBranchDescription(options: SourceOptions & { passthrough?: boolean }): string {
+  const source = options.passthrough && options.source === "rtsp"
+    ? rtspH264Description(options)
+    : sourceDescription(options);
+  return `${source} ! capsfilter name=${SOURCE_OUTPUT}`;
 }
 
 /**
@@ -151,6 +160,18 @@ function sourceHoldDescription(): string {
 export function senderDescription(options: SenderOptions): string {
   // With a tee, each viewer's branch has its own payloader: access units go to the tee as they are.
   const payloader = options.output.kind === "tee" ? [] : [payloaderDescription(RTP_PAYLOAD_TYPE)];
+  if (options.passthrough && options.source === "rtsp") {
+    // The camera's access units into the viewers' tee (or payloader) as they come: no encoder. The
+    // camera's bin is restartable (SourceKeeper), in front of the funnel.
+    const chain = [
+      sourceInputDescription(),
+      "h264parse config-interval=-1",
+      "video/x-h264,stream-format=byte-stream,alignment=au",
+      ...payloader,
+      outputDescription(options.output),
+    ].join(" ! ");
+    return `${chain} ${sourceHoldDescription()}`;
+  }
   if (options.passthrough) {
     if (!options.file) throw new Error("Cannot use --file-passthrough without --file PATH");
     return [passthroughDescription(options.file), ...payloader, outputDescription(options.output)].join(

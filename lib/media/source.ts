@@ -1,7 +1,7 @@
 /** Pipeline descriptions of video sources: camera, file, test pattern, a user's pipeline. Pure functions. */
 import type { HostOs } from "../ffi/library_path.ts";
 
-export type SourceKind = "webcam" | "file" | "test" | "stamp" | "pipeline";
+export type SourceKind = "webcam" | "file" | "test" | "stamp" | "pipeline" | "rtsp";
 
 export interface SourceOptions {
   source: SourceKind;
@@ -10,6 +10,8 @@ export interface SourceOptions {
   file?: string;
   /** A GStreamer description producing video, for --source pipeline. */
   pipeline?: string;
+  /** An IP camera's RTSP URL, for --source rtsp. */
+  url?: string;
   /** Output size; 0 keeps the source's native size. */
   width: number;
   height: number;
@@ -56,16 +58,20 @@ export function syntheticSize(options: Pick<SourceOptions, "source" | "width" | 
  * A file, and the server's own pictures, are not.
  */
 export function isRestartable(source: SourceKind): boolean {
-  return source === "webcam" || source === "pipeline";
+  return source === "webcam" || source === "pipeline" || source === "rtsp";
 }
 
 /** How the logs name the source: "Camera /dev/video0". */
-export function sourceLabel(options: Pick<SourceOptions, "source" | "device" | "os" | "file">): string {
+export function sourceLabel(
+  options: Pick<SourceOptions, "source" | "device" | "os" | "file" | "url">,
+): string {
   switch (options.source) {
     case "webcam":
       return options.os === "linux" ? `Camera /dev/video${options.device}` : `Camera ${options.device}`;
     case "pipeline":
       return "The --pipeline source";
+    case "rtsp":
+      return `The RTSP camera ${options.url}`;
     case "file":
       return `File ${options.file}`;
     default:
@@ -83,6 +89,17 @@ export function sourceDescription(options: SourceOptions): string {
       // test picture adds a clock. No native size: 0 means 1920x1080 for test, 1280x720 for stamp.
       return `appsrc name=frames is-live=true do-timestamp=true format=time ` +
         `caps="${rawCaps(...syntheticSize(options), options.fps)}"`;
+    case "rtsp":
+      // An IP camera re-encoded (--encoder given): whatever it sends, decoded.
+      return [
+        rtspCameraSource(options),
+        "decodebin",
+        "videoconvert",
+        "videoscale",
+        "videorate drop-only=true",
+        caps,
+      ]
+        .join(" ! ");
     case "webcam":
     case "pipeline":
       // decodebin takes MJPEG or raw from a camera (and whatever a user's pipeline gives: raw video
@@ -108,6 +125,25 @@ export function sourceDescription(options: SourceOptions): string {
         "clocksync",
       ].join(" ! ");
   }
+}
+
+/** rtspsrc for an IP camera: no jitter-buffer wait (latency=0), TCP when UDP does not get through. */
+function rtspCameraSource(options: SourceOptions): string {
+  if (!options.url) throw new Error("Cannot use --source rtsp: --url is missing");
+  return `rtspsrc location=${quote(options.url)} latency=0 protocols=udp+tcp do-retransmission=false`;
+}
+
+/**
+ * An IP camera's H.264 as it comes: depayloaded and parsed into access units with SPS/PPS, never
+ * decoded (see senderDescription's passthrough).
+ */
+export function rtspH264Description(options: SourceOptions): string {
+  return [
+    rtspCameraSource(options),
+    "rtph264depay",
+    "h264parse config-interval=-1",
+    "video/x-h264,stream-format=byte-stream,alignment=au",
+  ].join(" ! ");
 }
 
 function pipelineSource(options: SourceOptions): string {

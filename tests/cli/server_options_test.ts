@@ -157,3 +157,17 @@ Deno.test("parseServerOptions takes --source pipeline with its description, and 
     /--pipeline is only used with --source pipeline/,
   );
 });
+
+Deno.test("parseServerOptions passes an RTSP camera's H.264 through unless an encoder is named", () => {
+  const camera = parseServerOptions(["--source", "rtsp", "--url", "rtsp://10.0.0.5/stream1"], "x");
+  assertEquals([camera.source, camera.url, camera.passthrough], ["rtsp", "rtsp://10.0.0.5/stream1", true]);
+  const encoded = parseServerOptions(
+    ["--source", "rtsp", "--url", "rtsp://10.0.0.5/s", "--encoder", "x264"],
+    "x",
+  );
+  assertEquals(encoded.passthrough, false);
+  assertThrows(
+    () => parseServerOptions(["--url", "rtsp://10.0.0.5/s"], "x"),
+    /--url is only used with --source rtsp/,
+  );
+});

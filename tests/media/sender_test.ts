@@ -242,3 +242,27 @@ Deno.test("senderDescription builds and links with a source bin added in front o
   assert(units >= 3);
   await pipeline.removeBranch(branch);
 });
+
+Deno.test("senderDescription passes an RTSP camera's H.264 to the tee with no encoder, behind the restartable funnel", () => {
+  const camera = {
+    ...sender,
+    source: "rtsp" as const,
+    url: "rtsp://10.0.0.5:554/stream1",
+    passthrough: true,
+  };
+  const text = senderDescription({ ...camera, output: { kind: "tee" } });
+  assertMatch(
+    text,
+    /^funnel name=source_in ! h264parse config-interval=-1 ! video\/x-h264,stream-format=byte-stream/,
+  );
+  assert(!/enc\b|decodebin/.test(text), text);
+  assertMatch(
+    sourceBranchDescription(camera),
+    /^rtspsrc location="rtsp:\/\/10\.0\.0\.5:554\/stream1" latency=0 .* ! rtph264depay ! h264parse/,
+  );
+  // Re-encoded (--encoder given): decoded whatever the camera sends.
+  assertMatch(
+    sourceBranchDescription({ ...camera, passthrough: false }),
+    /^rtspsrc .* ! decodebin ! videoconvert/,
+  );
+});
