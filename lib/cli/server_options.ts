@@ -3,7 +3,7 @@ import { type MavlinkEndpoint, parseMavlinkEndpoint } from "../mavlink/mavlink_e
 import { parseArgs } from "node:util";
 import { ENGINE_CHOICES, type EngineChoice } from "../webrtc/engine.ts";
 import { choiceOption, CliError, hostOption, interfaceOption, intOption, parseError } from "./cli_error.ts";
-import type { SourceKind } from "../media/source.ts";
+import { pipelineGivesH264, type SourceKind } from "../media/source.ts";
 import { ENCODER_NAMES, type EncoderName } from "../media/encoder.ts";
 import { autoBitrateKbps } from "../media/h264.ts";
 
@@ -77,7 +77,8 @@ Source
                              pattern with each frame's capture time in its pixels (rov-client shows the
                              latency); test: the same picture with a clock (1920x1080 when native)
   --pipeline DESCRIPTION     for --source pipeline: a GStreamer description producing video (raw, or
-                             anything decodebin decodes), e.g. "v4l2src device=/dev/video2 ! image/jpeg"
+                             anything decodebin decodes), e.g. "v4l2src device=/dev/video2 ! image/jpeg";
+                             one that ends in H.264 (video/x-h264 caps, an encoder) is sent as it is
   --url rtsp://CAMERA/PATH   for --source rtsp (an IP camera): its H.264 is sent as it comes (no decode,
                              no encode; --encoder NAME re-encodes); reopened when the camera drops
   --device N                 camera index: /dev/videoN on Linux, device index on Windows/macOS (default 0)
@@ -281,8 +282,10 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
     sdpFile: str("sdp-file"),
     filePassthrough,
-    // An IP camera's H.264 goes out as it comes unless an encoder is named.
-    passthrough: filePassthrough || (source === "rtsp" && str("encoder") === undefined),
+    // An IP camera's H.264, or a --pipeline's, goes out as it comes unless an encoder is named.
+    passthrough: filePassthrough ||
+      (str("encoder") === undefined &&
+        (source === "rtsp" || (source === "pipeline" && pipelineGivesH264(pipeline ?? "")))),
     url,
     doctor: positionals[0] === "doctor",
     verbose: values.verbose === true,

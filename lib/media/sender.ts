@@ -4,6 +4,7 @@
  */
 import {
   isRestartable,
+  pipelineH264Description,
   quote,
   rtspH264Description,
   sourceDescription,
@@ -140,6 +141,8 @@ export function rtcpPort(rtpPort: number): number {
 export function sourceBranchDescription(options: SourceOptions & { passthrough?: boolean }): string {
   const source = options.passthrough && options.source === "rtsp"
     ? rtspH264Description(options)
+    : options.passthrough && options.source === "pipeline"
+    ? pipelineH264Description(options)
     : sourceDescription(options);
   return `${source} ! capsfilter name=${SOURCE_OUTPUT}`;
 }
@@ -160,9 +163,9 @@ function sourceHoldDescription(): string {
 export function senderDescription(options: SenderOptions): string {
   // With a tee, each viewer's branch has its own payloader: access units go to the tee as they are.
   const payloader = options.output.kind === "tee" ? [] : [payloaderDescription(RTP_PAYLOAD_TYPE)];
-  if (options.passthrough && options.source === "rtsp") {
-    // The camera's access units into the viewers' tee (or payloader) as they come: no encoder. The
-    // camera's bin is restartable (SourceKeeper), in front of the funnel.
+  if (options.passthrough && (options.source === "rtsp" || options.source === "pipeline")) {
+    // The camera's (or --pipeline's) access units into the viewers' tee (or payloader) as they come:
+    // no encoder. The source's bin is restartable (SourceKeeper), in front of the funnel.
     const chain = [
       sourceInputDescription(),
       "h264parse config-interval=-1",

@@ -146,6 +146,26 @@ export function rtspH264Description(options: SourceOptions): string {
   ].join(" ! ");
 }
 
+/**
+ * Whether a --pipeline description ends in H.264 (its last element is H.264 caps, an H.264 encoder,
+ * parser or depayloader): then it is passed on as it is, like a camera's own H.264, not decoded and
+ * encoded again.
+ */
+export function pipelineGivesH264(description: string): boolean {
+  const last = description.split("!").at(-1)?.trim().split(/\s/)[0] ?? "";
+  return /^video\/x-h264\b/.test(last) || /^(\w*h264enc|h264parse|rtph264depay|x264enc)$/.test(last);
+}
+
+/** A --pipeline description's H.264, parsed into access units with SPS/PPS (passthrough). */
+export function pipelineH264Description(options: SourceOptions): string {
+  return [
+    pipelineSource(options),
+    "h264parse config-interval=-1",
+    "video/x-h264,stream-format=byte-stream,alignment=au",
+  ]
+    .join(" ! ");
+}
+
 function pipelineSource(options: SourceOptions): string {
   if (!options.pipeline?.trim()) {
     throw new Error("Cannot use --source pipeline: --pipeline DESCRIPTION is missing");

@@ -174,3 +174,30 @@ Deno.test("passthrough of a file that is not H.264 says so in one line", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a --pipeline ending in H.264 (a camera's own H.264) is sent as it is: rov-client and Chromium decode it, no encoder runs", async () => {
+  // Stands in for an H.264 UVC camera at one of its modes (v4l2src ! video/x-h264,width=...).
+  const camera =
+    "videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,framerate=30/1 ! " +
+    "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=30 ! " +
+    "video/x-h264,profile=constrained-baseline,width=640,height=360,framerate=30/1";
+  const server = await startServer(["--source", "pipeline", "--pipeline", camera]);
+  const { launchChromium } = await import("../../bench/chromium.ts");
+  const { browser, close } = await launchChromium();
+  try {
+    assertMatch(server.stderr.text, /pipeline .*H\.264 passthrough \(no encoder\)/);
+    const client = await runClient(viewerArgs(server, "--frames", "45"));
+    assertEquals(client.code, 0, client.stderr);
+    assertEquals(lastStatus(client.stdout).size, "640x360");
+    const tab = await browser.newPage();
+    await tab.goto(`${server.url}/`);
+    await tab.waitForFunction(`(document.getElementById("video")?.videoWidth ?? 0) === 640`, undefined, {
+      timeout: 20_000,
+    });
+    const state = await status(server.url);
+    assertEquals([state.encoder, state.passthrough], [null, true]);
+  } finally {
+    await close();
+    assertEquals(await server.stop(), 0, server.stderr.text);
+  }
+});
