@@ -37,7 +37,9 @@ import { versionText } from "./lib/version.ts";
 import { type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
 import { Recorder, RecordingError } from "./lib/media/recorder.ts";
 import { listVideoDevices } from "./lib/ffi/device_monitor.ts";
-import { deviceLines, listedDevices } from "./lib/media/device_list.ts";
+import { cameraChoice, deviceLines, listedDevices } from "./lib/media/device_list.ts";
+import { chooseJpegDecoder } from "./lib/media/source.ts";
+import { hasElement } from "./lib/ffi/gst.ts";
 import type { CameraStream, MavlinkCamera } from "./lib/mavlink/mavlink_camera.ts";
 import { mavlinkLabel, openMavlinkLink } from "./lib/mavlink/mavlink_endpoint.ts";
 
@@ -107,8 +109,25 @@ function rtpOutput(options: ServerOptions, engine: WebRtcEngineName | undefined)
   return { kind: "udp", host: options.rtpHost, port: options.rtpPort, ttl: 1, multicastInterface: iface };
 }
 
+/**
+ * A camera the device monitor knows is opened in the cheapest mode for the requested size and rate
+ * (its own H.264 sent as it is, unless an encoder is named); the choice and why are logged.
+ */
+async function withCameraMode(options: ServerOptions): Promise<ServerOptions> {
+  const choice = cameraChoice(await listVideoDevices(), { ...options, h264: options.encoder === "auto" });
+  if (!choice) return options;
+  log.info(`Camera /dev/video${options.device}: ${choice.reason}`);
+  const { kind, width, height, pixelFormat } = choice.format;
+  return {
+    ...options,
+    passthrough: kind === "h264",
+    cameraMode: { kind, width, height, fps: choice.fps, pixelFormat },
+    jpegDecoder: chooseJpegDecoder(hasElement),
+  };
+}
+
 async function main(args: string[]): Promise<number> {
-  const options = parseServerOptions(args, Deno.hostname());
+  let options = parseServerOptions(args, Deno.hostname());
   if (options.help) {
     console.log(SERVER_HELP);
     return 0;
@@ -130,6 +149,7 @@ async function main(args: string[]): Promise<number> {
   loadGStreamer(PROGRAM, options.transport);
   await checkFile(options);
   const os = hostOs();
+  if (options.source === "webcam" && os === "linux") options = await withCameraMode(options);
   const encoder = options.passthrough ? undefined : await chooseEncoder(options.encoder, gstRegistry());
   if (options.source === "rtsp" && options.passthrough) {
     log.info(

@@ -3,7 +3,7 @@ import { type MavlinkEndpoint, parseMavlinkEndpoint } from "../mavlink/mavlink_e
 import { parseArgs } from "node:util";
 import { ENGINE_CHOICES, type EngineChoice } from "../webrtc/engine.ts";
 import { choiceOption, CliError, hostOption, interfaceOption, intOption, parseError } from "./cli_error.ts";
-import { pipelineGivesH264, type SourceKind } from "../media/source.ts";
+import { pipelineGivesH264, type SourceKind, type SourceOptions } from "../media/source.ts";
 import { ENCODER_NAMES, type EncoderName } from "../media/encoder.ts";
 import { autoBitrateKbps } from "../media/h264.ts";
 
@@ -59,6 +59,9 @@ export interface ServerOptions {
   filePassthrough: boolean;
   /** H.264 sent as it arrives, no encoder: --file-passthrough, or an RTSP camera without --encoder. */
   passthrough: boolean;
+  /** Set at start-up, not parsed: the camera's mode (see cameraChoice) and the JPEG decoder. */
+  cameraMode?: SourceOptions["cameraMode"];
+  jpegDecoder?: string;
   /** The IP camera's stream, for --source rtsp. */
   url?: string;
   doctor: boolean;

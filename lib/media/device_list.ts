@@ -4,7 +4,13 @@
  * the devices come from lib/ffi/device_monitor.ts.
  */
 import type { DeviceInfo } from "../ffi/device_monitor.ts";
-import { type CameraFormat, type CameraFormatKind, parseCameraCaps } from "./camera_formats.ts";
+import {
+  type CameraFormat,
+  type CameraFormatKind,
+  chooseCameraFormat,
+  type FormatChoice,
+  parseCameraCaps,
+} from "./camera_formats.ts";
 
 export const NO_CAMERA = "No camera found: GStreamer's device monitor sees no video source";
 
@@ -58,4 +64,19 @@ export function deviceLines(devices: DeviceInfo[]): string[] {
     if (device.formats.length === 0) lines.push("  (no video formats reported)");
   }
   return lines;
+}
+
+/**
+ * The mode to open camera `/dev/video<device>` in (Linux: V4L2 paths), from what the device monitor
+ * reports of it: see chooseCameraFormat. `h264: false` (an encoder was named) leaves its H.264 modes
+ * out. Undefined when the monitor does not know the camera (it is then opened through decodebin).
+ */
+export function cameraChoice(
+  devices: DeviceInfo[],
+  want: { device: number; width: number; height: number; fps: number; h264: boolean },
+): FormatChoice | undefined {
+  const camera = devices.find((d) => devicePath(d.properties) === `/dev/video${want.device}`);
+  if (!camera) return undefined;
+  const formats = parseCameraCaps(camera.caps).filter((f) => want.h264 || f.kind !== "h264");
+  return chooseCameraFormat(formats, want);
 }

@@ -3,6 +3,7 @@
  * RTP payloader → appsink (WebRTC: JavaScript fans packets out) or udpsink (RTP: no JS at all). Pure.
  */
 import {
+  cameraH264Description,
   isRestartable,
   pipelineH264Description,
   quote,
@@ -143,6 +144,8 @@ export function sourceBranchDescription(options: SourceOptions & { passthrough?:
     ? rtspH264Description(options)
     : options.passthrough && options.source === "pipeline"
     ? pipelineH264Description(options)
+    : options.passthrough && options.source === "webcam"
+    ? cameraH264Description(options)
     : sourceDescription(options);
   return `${source} ! capsfilter name=${SOURCE_OUTPUT}`;
 }
@@ -163,7 +166,7 @@ function sourceHoldDescription(): string {
 export function senderDescription(options: SenderOptions): string {
   // With a tee, each viewer's branch has its own payloader: access units go to the tee as they are.
   const payloader = options.output.kind === "tee" ? [] : [payloaderDescription(RTP_PAYLOAD_TYPE)];
-  if (options.passthrough && (options.source === "rtsp" || options.source === "pipeline")) {
+  if (options.passthrough && isRestartable(options.source)) {
     // The camera's (or --pipeline's) access units into the viewers' tee (or payloader) as they come:
     // no encoder. The source's bin is restartable (SourceKeeper), in front of the funnel.
     const chain = [

@@ -12,6 +12,18 @@ export interface SourceOptions {
   pipeline?: string;
   /** An IP camera's RTSP URL, for --source rtsp. */
   url?: string;
+  /**
+   * The camera mode chosen from what the camera reports (chooseCameraFormat), and the JPEG decoder
+   * for an MJPEG mode; without it the camera goes through decodebin at whatever it offers.
+   */
+  cameraMode?: {
+    kind: "h264" | "raw" | "mjpeg";
+    width: number;
+    height: number;
+    fps: number;
+    pixelFormat?: string;
+  };
+  jpegDecoder?: string;
   /** Output size; 0 keeps the source's native size. */
   width: number;
   height: number;
@@ -102,6 +114,11 @@ export function sourceDescription(options: SourceOptions): string {
         .join(" ! ");
     case "webcam":
     case "pipeline":
+      if (options.source === "webcam" && options.cameraMode && options.cameraMode.kind !== "h264") {
+        // The chosen mode, asked of the camera, then met exactly.
+        return [...cameraModeSource(options), "videoconvert", "videoscale", "videorate drop-only=true", caps]
+          .join(" ! ");
+      }
       // decodebin takes MJPEG or raw from a camera (and whatever a user's pipeline gives: raw video
       // passes as it is); videorate/videoscale meet the requested caps.
       return [
@@ -125,6 +142,39 @@ export function sourceDescription(options: SourceOptions): string {
         "clocksync",
       ].join(" ! ");
   }
+}
+
+/** A frame rate as caps write it: 30/1, and NTSC's 29.97 as 30000/1001. */
+export function fpsFraction(fps: number): string {
+  return Number.isInteger(fps) ? `${fps}/1` : `${Math.round(fps * 1001)}/1001`;
+}
+
+/** The camera asked for its chosen mode, and (MJPEG) decoded by the JPEG decoder chosen. */
+function cameraModeSource(options: SourceOptions): string[] {
+  const mode = options.cameraMode!;
+  const size = `width=${mode.width},height=${mode.height},framerate=${fpsFraction(mode.fps)}`;
+  const camera = cameraElement(options.os, options.device);
+  if (mode.kind === "h264") return [camera, `video/x-h264,${size}`];
+  if (mode.kind === "mjpeg") return [camera, `image/jpeg,${size}`, options.jpegDecoder ?? "jpegdec"];
+  return [camera, `video/x-raw${mode.pixelFormat ? `,format=${mode.pixelFormat}` : ""},${size}`];
+}
+
+/** A camera's own H.264 in its chosen mode, parsed into access units with SPS/PPS (passthrough). */
+export function cameraH264Description(options: SourceOptions): string {
+  return [
+    ...cameraModeSource(options),
+    "h264parse config-interval=-1",
+    "video/x-h264,stream-format=byte-stream,alignment=au",
+  ]
+    .join(" ! ");
+}
+
+/** JPEG decoders, hardware first (NVIDIA, V4L2 on a Pi or Jetson, VA-API), else libjpeg. */
+export const JPEG_DECODERS = ["nvjpegdec", "v4l2jpegdec", "vajpegdec", "jpegdec"] as const;
+
+/** The first JPEG decoder `has` finds; jpegdec when none is (it is in -good). */
+export function chooseJpegDecoder(has: (element: string) => boolean): string {
+  return JPEG_DECODERS.find((element) => has(element)) ?? "jpegdec";
 }
 
 /** rtspsrc for an IP camera: no jitter-buffer wait (latency=0), TCP when UDP does not get through. */

@@ -1,5 +1,11 @@
 import { assertEquals } from "../support/assert.ts";
-import { deviceLines, devicePath, listedDevices, NO_CAMERA } from "../../lib/media/device_list.ts";
+import {
+  cameraChoice,
+  deviceLines,
+  devicePath,
+  listedDevices,
+  NO_CAMERA,
+} from "../../lib/media/device_list.ts";
 import type { DeviceInfo } from "../../lib/ffi/device_monitor.ts";
 
 /**
@@ -50,4 +56,12 @@ Deno.test("listedDevices gives scripts the name, path and formats; devicePath kn
   assertEquals([c920.name, c920.path, c920.formats.length], ["HD Pro Webcam C920", "/dev/video0", 3]);
   assertEquals(devicePath({ "device.strid": "\\\\?\\usb#vid_046d" }), "\\\\?\\usb#vid_046d");
   assertEquals(devicePath({}), undefined);
+});
+
+Deno.test("cameraChoice opens /dev/videoN in its cheapest mode, leaving H.264 out when an encoder is named", () => {
+  const h264 = cameraChoice(DEVICES, { device: 0, width: 1920, height: 1080, fps: 30, h264: true })!;
+  assertEquals([h264.format.kind, h264.fps], ["h264", 30]);
+  const encoded = cameraChoice(DEVICES, { device: 0, width: 1280, height: 720, fps: 30, h264: false })!;
+  assertEquals(encoded.format.kind, "mjpeg");
+  assertEquals(cameraChoice(DEVICES, { device: 5, width: 640, height: 480, fps: 30, h264: true }), undefined);
 });

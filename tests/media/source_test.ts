@@ -1,5 +1,13 @@
-import { assert, assertEquals } from "../support/assert.ts";
-import { isRestartable, pipelineGivesH264, sourceLabel } from "../../lib/media/source.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
+import {
+  cameraH264Description,
+  chooseJpegDecoder,
+  fpsFraction,
+  isRestartable,
+  pipelineGivesH264,
+  sourceDescription,
+  sourceLabel,
+} from "../../lib/media/source.ts";
 
 Deno.test("pipelineGivesH264 tells a --pipeline ending in H.264 from one giving raw video or JPEG", () => {
   for (
@@ -26,4 +34,52 @@ Deno.test("an RTSP camera is restartable and named by its URL in the log", () =>
     sourceLabel({ source: "rtsp", device: 0, os: "linux", url: "rtsp://10.0.0.5/stream1" }),
     "The RTSP camera rtsp://10.0.0.5/stream1",
   );
+});
+
+const camera = {
+  source: "webcam" as const,
+  device: 2,
+  width: 1280,
+  height: 720,
+  fps: 30,
+  os: "linux" as const,
+};
+
+Deno.test("sourceDescription asks a camera for its chosen raw or MJPEG mode, MJPEG through the chosen decoder", () => {
+  const mjpeg = sourceDescription({
+    ...camera,
+    cameraMode: { kind: "mjpeg", width: 1280, height: 720, fps: 30 },
+    jpegDecoder: "v4l2jpegdec",
+  });
+  assertMatch(
+    mjpeg,
+    /^v4l2src device=\/dev\/video2 ! image\/jpeg,width=1280,height=720,framerate=30\/1 ! v4l2jpegdec ! /,
+  );
+  const ntsc = sourceDescription({
+    ...camera,
+    cameraMode: { kind: "raw", width: 720, height: 480, fps: 30000 / 1001, pixelFormat: "YUY2" },
+  });
+  assertMatch(
+    ntsc,
+    /^v4l2src device=\/dev\/video2 ! video\/x-raw,format=YUY2,width=720,height=480,framerate=30000\/1001 ! /,
+  );
+  assertMatch(sourceDescription(camera), /^v4l2src device=\/dev\/video2 ! decodebin/, "no mode: decodebin");
+});
+
+Deno.test("cameraH264Description takes the camera's own H.264 mode into access units, decoding nothing", () => {
+  const text = cameraH264Description({
+    ...camera,
+    cameraMode: { kind: "h264", width: 1920, height: 1080, fps: 30 },
+  });
+  assertEquals(
+    text,
+    "v4l2src device=/dev/video2 ! video/x-h264,width=1920,height=1080,framerate=30/1 ! h264parse config-interval=-1 ! " +
+      "video/x-h264,stream-format=byte-stream,alignment=au",
+  );
+  assertEquals(fpsFraction(29.97), "30000/1001");
+});
+
+Deno.test("chooseJpegDecoder takes a hardware JPEG decoder first, else jpegdec", () => {
+  assertEquals(chooseJpegDecoder((e) => e === "v4l2jpegdec" || e === "jpegdec"), "v4l2jpegdec");
+  assertEquals(chooseJpegDecoder(() => false), "jpegdec");
 });
