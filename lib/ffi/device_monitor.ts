@@ -4,10 +4,7 @@
  * Windows), with its caps and properties, through the same code on every OS.
  */
 import { cString, gstreamer, takeString } from "./gst.ts";
-import { type PlainObject, structureToObject } from "./gobject.ts";
-
-const GLIST_DATA = 0; // GList.data
-const GLIST_NEXT = 8; // GList.next
+import { type PlainObject, structureToObject, takeObjectList } from "./gobject.ts";
 
 /** One device as the monitor reports it. */
 export interface DeviceInfo {
@@ -22,24 +19,17 @@ export interface DeviceInfo {
 
 /** Every video source the device monitor sees now; an empty list when there is none. */
 export async function listVideoDevices(): Promise<DeviceInfo[]> {
-  const { gst, glib } = gstreamer();
+  const { gst } = gstreamer();
   const monitor = gst.gst_device_monitor_new();
   if (monitor === null) return [];
   try {
     gst.gst_device_monitor_add_filter(monitor, cString("Video/Source"), null);
     if (!await gst.gst_device_monitor_start(monitor)) return [];
-    const list = await gst.gst_device_monitor_get_devices(monitor);
     const devices: DeviceInfo[] = [];
-    for (let node = list; node !== null;) {
-      const view = new Deno.UnsafePointerView(node);
-      const device = view.getPointer(GLIST_DATA);
-      if (device !== null) {
-        devices.push(describe(device));
-        gst.gst_object_unref(device);
-      }
-      node = view.getPointer(GLIST_NEXT);
-    }
-    if (list !== null) glib.g_list_free(list);
+    takeObjectList(
+      await gst.gst_device_monitor_get_devices(monitor),
+      (device) => devices.push(describe(device)),
+    );
     await gst.gst_device_monitor_stop(monitor);
     return devices;
   } finally {

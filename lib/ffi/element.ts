@@ -1,6 +1,6 @@
 /** A named element of a running pipeline: properties and upstream events. */
 import { checked, CLOCK_TIME_NONE, cString, gstreamer } from "./gst.ts";
-import { getProperty, hasProperty, type Plain } from "./gobject.ts";
+import { getProperty, GVALUE_SIZE, hasProperty, type Plain } from "./gobject.ts";
 
 /** Looks up the element called `name` in `bin` (a new reference), or throws naming it. */
 export function elementByName(bin: Deno.PointerObject, name: string): Deno.PointerObject {
@@ -8,7 +8,6 @@ export function elementByName(bin: Deno.PointerObject, name: string): Deno.Point
 }
 
 const ITERATOR_OK = 1; // GstIteratorResult: DONE 0, OK 1, RESYNC 2, ERROR 3
-const GVALUE_BYTES = 24;
 
 /**
  * Calls `fn` with each element that `factory` made inside `bin`, at any depth (elements a bin makes
@@ -23,7 +22,7 @@ export function forEachOfFactory(
   const { gst, gobject } = gstreamer();
   const iterator = gst.gst_bin_iterate_all_by_element_factory_name(bin, cString(factory));
   if (iterator === null) return 0;
-  const item = new Uint8Array(GVALUE_BYTES); // G_VALUE_INIT
+  const item = new Uint8Array(GVALUE_SIZE); // G_VALUE_INIT
   const value = Deno.UnsafePointer.of(item)!;
   let count = 0;
   try {

@@ -24,7 +24,7 @@ const TYPE = {
   OBJECT: 80n,
 } as const;
 
-const GVALUE_SIZE = 24; // GType, then two 8-byte data words
+export const GVALUE_SIZE = 24; // GType, then two 8-byte data words
 const SIGNAL_QUERY_SIZE = 56;
 const QUERY_RETURN_TYPE = 32; // GSignalQuery.return_type
 const QUERY_N_PARAMS = 40; // GSignalQuery.n_params
@@ -225,6 +225,31 @@ export function setProperty(
 ): void {
   propertyType(instance, name); // a missing property is an error here, not a GLib warning
   gstreamer().gst.gst_util_set_object_arg(instance, cString(name), cString(String(value)));
+}
+
+const GLIST_DATA = 0; // GList.data
+const GLIST_NEXT = 8; // GList.next
+
+/**
+ * Takes a GList of objects that the caller owns (transfer full, e.g. gst_device_monitor_get_devices):
+ * `fn` sees each object, which is released after it, and then the list is freed.
+ */
+export function takeObjectList(list: Deno.PointerValue, fn: (object: Deno.PointerObject) => void): void {
+  try {
+    for (let node = list; node !== null;) {
+      const view = new Deno.UnsafePointerView(node);
+      const object = view.getPointer(GLIST_DATA);
+      node = view.getPointer(GLIST_NEXT);
+      if (object === null) continue;
+      try {
+        fn(object);
+      } finally {
+        unrefObject(object);
+      }
+    }
+  } finally {
+    if (list !== null) gstreamer().glib.g_list_free(list);
+  }
 }
 
 export function unrefObject(object: Deno.PointerValue): void {

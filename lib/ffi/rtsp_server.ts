@@ -5,10 +5,7 @@
  * nothing of it ever runs on Deno's event loop; `close()` quits that loop.
  */
 import { checked, cString, gstreamer, gstRtspServer, outPointer } from "./gst.ts";
-import { unrefObject } from "./gobject.ts";
-
-const GLIST_DATA = 0; // GList.data
-const GLIST_NEXT = 8; // GList.next
+import { takeObjectList, unrefObject } from "./gobject.ts";
 
 /** GstRTSPLowerTrans: the transports clients may choose. */
 const LOWER_TRANS = { udp: 1, tcp: 4 } as const;
@@ -125,17 +122,9 @@ export class RtspServer {
     await this.#running;
     // Connected clients would keep their sockets until the process ends: closed now.
     const rtsp = gstRtspServer();
-    const clients = rtsp.gst_rtsp_server_client_filter(handle, null, null);
-    for (let node = clients; node !== null;) {
-      const view = new Deno.UnsafePointerView(node);
-      const client = view.getPointer(GLIST_DATA);
-      if (client !== null) {
-        rtsp.gst_rtsp_client_close(client);
-        unrefObject(client);
-      }
-      node = view.getPointer(GLIST_NEXT);
-    }
-    if (clients !== null) glib.g_list_free(clients);
+    takeObjectList(rtsp.gst_rtsp_server_client_filter(handle, null, null), (client) => {
+      rtsp.gst_rtsp_client_close(client);
+    });
     glib.g_source_unref(this.#source);
     unrefObject(this.#pool);
     unrefObject(handle);
