@@ -5,6 +5,7 @@
  * then the link itself: datagrams or a serial device, bytes in and out.
  */
 import { CliError } from "../cli/cli_error.ts";
+import { osErrorReason } from "../os_error_reason.ts";
 
 export type MavlinkEndpoint =
   | { kind: "udpout"; host: string; port: number }
@@ -67,7 +68,9 @@ export async function openMavlinkLink(endpoint: MavlinkEndpoint, bindHost: strin
   try {
     socket = Deno.listenDatagram({ transport: "udp", ...listen });
   } catch (error) {
-    throw new CliError(`Cannot open MAVLink UDP on ${listen.hostname}:${listen.port}: ${reason(error)}`);
+    throw new CliError(
+      `Cannot open MAVLink UDP on ${listen.hostname}:${listen.port}: ${osErrorReason(error)}`,
+    );
   }
   let target: Deno.NetAddr | undefined = endpoint.kind === "udpout"
     ? { transport: "udp", hostname: endpoint.host, port: endpoint.port }
@@ -101,7 +104,7 @@ async function serialLink(endpoint: Extract<MavlinkEndpoint, { kind: "serial" }>
   const stty = await new Deno.Command("stty", {
     args: [flag, endpoint.path, String(endpoint.baud), "raw", "-echo"],
     stderr: "piped",
-  }).output().catch((error) => ({ success: false, stderr: new TextEncoder().encode(reason(error)) }));
+  }).output().catch((error) => ({ success: false, stderr: new TextEncoder().encode(osErrorReason(error)) }));
   if (!stty.success) {
     const why = new TextDecoder().decode(stty.stderr).trim().split("\n")[0] || "stty failed";
     throw new CliError(`Cannot open MAVLink serial port ${endpoint.path}: ${why.replace(/^stty: /, "")}`);
@@ -110,7 +113,7 @@ async function serialLink(endpoint: Extract<MavlinkEndpoint, { kind: "serial" }>
   try {
     file = await Deno.open(endpoint.path, { read: true, write: true });
   } catch (error) {
-    throw new CliError(`Cannot open MAVLink serial port ${endpoint.path}: ${reason(error)}`);
+    throw new CliError(`Cannot open MAVLink serial port ${endpoint.path}: ${osErrorReason(error)}`);
   }
   return {
     peer: undefined,
@@ -135,9 +138,4 @@ async function serialLink(endpoint: Extract<MavlinkEndpoint, { kind: "serial" }>
       }
     },
   };
-}
-
-function reason(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split(":")[0].replace(/\s*\(os error \d+\)/, "").toLowerCase();
 }

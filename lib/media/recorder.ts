@@ -8,6 +8,7 @@ import type { Branch } from "../ffi/branch.ts";
 import { log } from "../log.ts";
 import type { TeeFeed } from "./tee_feed.ts";
 import { quote } from "./source.ts";
+import { osErrorReason } from "../os_error_reason.ts";
 
 /** A new file this often. */
 export const SEGMENT_MINUTES = 10;
@@ -172,7 +173,7 @@ async function writable(dir: string): Promise<void> {
     await Deno.writeTextFile(probe, "");
     await Deno.remove(probe);
   } catch (error) {
-    throw new RecordingError(`Cannot record to ${dir}: ${reasonOf(error)}`);
+    throw new RecordingError(`Cannot record to ${dir}: ${osErrorReason(error)}`);
   }
 }
 
@@ -181,18 +182,6 @@ export async function checkRecordFile(file: string): Promise<void> {
   try {
     await Deno.writeTextFile(file, "");
   } catch (error) {
-    throw new RecordingError(`Cannot record to ${file}: ${reasonOf(error)}`);
+    throw new RecordingError(`Cannot record to ${file}: ${osErrorReason(error)}`);
   }
-}
-
-/** A file system error in a few words: "permission denied", "not a directory", "no such file or directory". */
-function reasonOf(error: unknown): string {
-  if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
-    return "permission denied";
-  }
-  if (error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.AlreadyExists) {
-    return "not a directory";
-  }
-  if (!(error instanceof Error)) return String(error);
-  return error.message.split(":")[0].replace(/\s*\(os error \d+\)/, "").toLowerCase();
 }

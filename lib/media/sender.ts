@@ -4,6 +4,7 @@
  */
 import {
   cameraH264Description,
+  H264_ACCESS_UNITS,
   isRestartable,
   pipelineH264Description,
   quote,
@@ -171,8 +172,7 @@ export function senderDescription(options: SenderOptions): string {
     // no encoder. The source's bin is restartable (SourceKeeper), in front of the funnel.
     const chain = [
       sourceInputDescription(),
-      "h264parse config-interval=-1",
-      "video/x-h264,stream-format=byte-stream,alignment=au",
+      H264_ACCESS_UNITS,
       ...payloader,
       outputDescription(options.output),
     ].join(" ! ");

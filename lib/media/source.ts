@@ -31,6 +31,13 @@ export interface SourceOptions {
   os: HostOs;
 }
 
+/**
+ * H.264 parsed into whole access units, Annex-B, with SPS/PPS before every keyframe: the form every
+ * passthrough source hands the viewers' tee (and the payloader) in.
+ */
+export const H264_ACCESS_UNITS =
+  "h264parse config-interval=-1 ! video/x-h264,stream-format=byte-stream,alignment=au";
+
 /** gst-launch quoting for a property value (paths with spaces or quotes). */
 export function quote(value: string): string {
   return `"${value.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`;
@@ -163,8 +170,7 @@ function cameraModeSource(options: SourceOptions): string[] {
 export function cameraH264Description(options: SourceOptions): string {
   return [
     ...cameraModeSource(options),
-    "h264parse config-interval=-1",
-    "video/x-h264,stream-format=byte-stream,alignment=au",
+    H264_ACCESS_UNITS,
   ]
     .join(" ! ");
 }
@@ -191,8 +197,7 @@ export function rtspH264Description(options: SourceOptions): string {
   return [
     rtspCameraSource(options),
     "rtph264depay",
-    "h264parse config-interval=-1",
-    "video/x-h264,stream-format=byte-stream,alignment=au",
+    H264_ACCESS_UNITS,
   ].join(" ! ");
 }
 
@@ -210,8 +215,7 @@ export function pipelineGivesH264(description: string): boolean {
 export function pipelineH264Description(options: SourceOptions): string {
   return [
     pipelineSource(options),
-    "h264parse config-interval=-1",
-    "video/x-h264,stream-format=byte-stream,alignment=au",
+    H264_ACCESS_UNITS,
   ]
     .join(" ! ");
 }
