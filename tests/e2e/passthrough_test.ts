@@ -11,6 +11,7 @@ import {
   startServer,
   viewerArgs,
 } from "../support/processes.ts";
+import { ffmpegRtsp } from "../support/media_probe.ts";
 
 /** Encodes `seconds` of 640x360@30 test video into an H.264 file (container from the extension). */
 async function makeVideo(path: string, seconds: number, codec: "h264" | "vp8" = "h264"): Promise<void> {
@@ -83,23 +84,9 @@ Deno.test("passthrough over the gstreamer engine: frames decode with no encoder,
       assert(last.frames >= 45, client.stdout);
       assertEquals(last.size, "640x360");
       // RTSP passes the file's H.264 on as well.
-      const rtsp = await new Deno.Command("ffmpeg", {
-        args: [
-          "-hide_banner",
-          "-nostdin",
-          "-rtsp_transport",
-          "tcp",
-          "-i",
-          `rtsp://127.0.0.1:${rtspPort}/video`,
-        ]
-          .concat(["-frames:v", "20", "-f", "null", "-"]),
-        stdout: "null",
-        stderr: "piped",
-        signal: AbortSignal.timeout(20_000),
-      }).output();
-      const log = new TextDecoder().decode(rtsp.stderr);
-      assertEquals(rtsp.code, 0, log);
-      assertMatch(log, /frame=\s*20/);
+      const rtsp = await ffmpegRtsp(`rtsp://127.0.0.1:${rtspPort}/video`, "tcp", 20);
+      assertEquals(rtsp.code, 0, rtsp.stderr);
+      assertMatch(rtsp.stderr, /frame=\s*20/);
       assertEquals((await status(server.url)).encoder, null, "no encoder");
     } finally {
       assertEquals(await server.stop(), 0, server.stderr.text);

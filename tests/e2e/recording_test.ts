@@ -5,20 +5,9 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { CLIENT, lastStatus, start, startServer, viewerArgs } from "../support/processes.ts";
 import { encodeRecordingRequest } from "../../lib/signalling/recording_request.ts";
+import { durationOf, framesIn } from "../support/media_probe.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The frames ffprobe counts in `file` (decoding every one). */
-async function framesIn(file: string): Promise<number> {
-  const out = await new Deno.Command("ffprobe", {
-    args: ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames"]
-      .concat(["-of", "csv=p=0", file]),
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assertEquals(out.code, 0, new TextDecoder().decode(out.stderr));
-  return Number(new TextDecoder().decode(out.stdout).trim());
-}
 
 async function mp4s(dir: string): Promise<string[]> {
   const names: string[] = [];
@@ -32,16 +21,6 @@ function switchRecording(url: string, on: boolean): Promise<Response> {
     headers: { "content-type": "application/json" },
     body: encodeRecordingRequest(on),
   });
-}
-
-/** The duration ffprobe reads from `file`'s container, in seconds. */
-async function durationOf(file: string): Promise<number> {
-  const out = await new Deno.Command("ffprobe", {
-    args: ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", file],
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return Number(new TextDecoder().decode(out.stdout).trim());
 }
 
 Deno.test("rov-server --record writes 20 s of the one encode as 20 s of MP4 while a viewer watches; POST /api/recording stops and starts it", async () => {

@@ -4,38 +4,11 @@
  */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { CLIENT, freeTcpPort, lastStatus, start, startServer, viewerArgs } from "../support/processes.ts";
-
-async function run(command: string, args: string[], timeoutMs = 30_000) {
-  const out = await new Deno.Command(command, {
-    args,
-    stdout: "piped",
-    stderr: "piped",
-    signal: AbortSignal.timeout(timeoutMs),
-  }).output();
-  const decoder = new TextDecoder();
-  return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
-}
-
-/** ffmpeg reads `frames` frames of `url` over `transport` and decodes them. */
-function ffmpeg(url: string, transport: "udp" | "tcp", frames: number) {
-  return run("ffmpeg", [
-    "-hide_banner",
-    "-nostdin",
-    "-rtsp_transport",
-    transport,
-    "-i",
-    url,
-    "-frames:v",
-    String(frames),
-    "-f",
-    "null",
-    "-",
-  ]);
-}
+import { ffmpegRtsp, runTool } from "../support/media_probe.ts";
 
 /** GStreamer's rtspsrc over `transport`, decoding `frames` frames, then EOS. */
 function rtspsrc(url: string, transport: "udp" | "tcp", frames: number) {
-  return run("gst-launch-1.0", [
+  return runTool("gst-launch-1.0", [
     "-q",
     "rtspsrc",
     `location=${url}`,
@@ -63,7 +36,7 @@ Deno.test("rov-server serves RTSP from its one encode to ffmpeg and rtspsrc, ove
     await viewer.stdout.wait(/frames [1-9]/);
     for (const transport of ["udp", "tcp"] as const) {
       const t0 = performance.now();
-      const played = await ffmpeg(url, transport, 60);
+      const played = await ffmpegRtsp(url, transport, 60);
       assertEquals(played.code, 0, played.stderr);
       assertMatch(played.stderr, /Video: h264.*640x360/);
       assertMatch(played.stderr, /frame=\s*60/);

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch, assertThrows } from "../support/assert.ts";
 import { RtspServer } from "../../lib/ffi/rtsp_server.ts";
+import { ffmpegRtsp } from "../support/media_probe.ts";
 
 const TEST_MOUNT = {
   path: "/test",
@@ -12,16 +13,9 @@ Deno.test("RtspServer serves a mount that ffmpeg decodes and frees its port on c
   const port = server.port;
   try {
     assert(port > 0, "a port of its own");
-    const ffmpeg = await new Deno.Command("ffmpeg", {
-      args: ["-hide_banner", "-nostdin", "-rtsp_transport", "tcp", "-i", `rtsp://127.0.0.1:${port}/test`]
-        .concat(["-frames:v", "10", "-f", "null", "-"]),
-      stdout: "null",
-      stderr: "piped",
-      signal: AbortSignal.timeout(20_000),
-    }).output();
-    const log = new TextDecoder().decode(ffmpeg.stderr);
-    assertEquals(ffmpeg.code, 0, log);
-    assertMatch(log, /Video: h264.*320x240/);
+    const ffmpeg = await ffmpegRtsp(`rtsp://127.0.0.1:${port}/test`, "tcp", 10);
+    assertEquals(ffmpeg.code, 0, ffmpeg.stderr);
+    assertMatch(ffmpeg.stderr, /Video: h264.*320x240/);
   } finally {
     await server.close();
     await server.close(); // safe twice

@@ -2,6 +2,7 @@ import { assert, assertEquals, assertMatch, assertRejects } from "../support/ass
 import { Pipeline } from "../../lib/ffi/pipeline.ts";
 import { Recorder, recordingBaseName, recordingDescription } from "../../lib/media/recorder.ts";
 import type { TeeFeed } from "../../lib/media/tee_feed.ts";
+import { framesIn } from "../support/media_probe.ts";
 
 const SOURCE = "videotestsrc is-live=true ! video/x-raw,width=320,height=240,framerate=30/1 ! " +
   "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=60 ! h264parse config-interval=-1 ! " +
@@ -15,16 +16,6 @@ function feedOf(pipeline: Pipeline): TeeFeed {
     removeBranch: (branch, options) => pipeline.removeBranch(branch, options),
     requestKeyFrame: () => void tee.requestKeyFrame(),
   };
-}
-
-async function framesIn(file: string): Promise<number> {
-  const out = await new Deno.Command("ffprobe", {
-    args: ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames"]
-      .concat(["-of", "csv=p=0", file]),
-    stdout: "piped",
-    stderr: "null",
-  }).output();
-  return Number(new TextDecoder().decode(out.stdout).trim());
 }
 
 Deno.test("recordingBaseName sorts by local time and is a plain file name", () => {
