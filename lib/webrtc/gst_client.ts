@@ -27,19 +27,20 @@ const OFFERED = [
  * until connected, to size the socket at once.
  */
 const WATCH_MS = 1000;
-/** RTCP (and the NACKs in it) at least every 20 ms: see GstReceiverSession.connect. */
+/** The session's rtcp-min-interval: at the default 5 s, NACKs expired before they were sent (see fastRtcp). */
 const RTCP_MIN_INTERVAL_NS = 20_000_000;
 const CONNECTING_WATCH_MS = 10;
 /**
- * The session's bits/s as RTCP's pacing sees it (5 % of it for RTCP): enough that
- * RTCP_MIN_INTERVAL_NS, not the bandwidth, sets the pace from the first packet.
+ * The session's bits/s as RTCP's pacing sees it (5 % of it for RTCP), from the first packet: reports
+ * every ~11.6 ms here, what the estimate settles at for a 6.6 Mbit/s stream (the bandwidth, not
+ * RTCP_MIN_INTERVAL_NS, sets that pace).
  */
 const SESSION_BANDWIDTH = 5_000_000;
 /**
  * A retransmission not back within this long is asked for again, until the jitter buffer stops
  * waiting. The automatic value (40 ms without a measured round trip, as on a tether where it is
- * under a millisecond, and never below the packet spacing) asked once only: the 4 % of repairs whose NACK or retransmission was lost
- * (2 % loss both ways) damaged the picture until the next keyframe.
+ * under a millisecond, and never below the packet spacing) asked once only: the repairs whose NACK
+ * or retransmission was lost (2 % loss both ways) damaged the picture until the next keyframe.
  */
 const RETRY_RTX_MS = 5;
 
@@ -150,14 +151,17 @@ export class GstReceiverSession implements WebRtcViewing {
         log.debug(`Receive buffer of the ICE socket: ${this.#receiveBuffer} bytes`);
       }
     }
-    this.#tuneJitterBuffers();
     const state = this.#webrtc.connectionState;
     if (state !== this.#state) {
       this.#state = state;
       onState?.(state);
       if (state === "connected") this.#watchEvery(WATCH_MS, onState);
     }
-    if (state !== "connected" || this.#statsPending) return;
+    if (state !== "connected") return;
+    // Jitter buffers appear with the first packet of each stream, once connected: not looked for on
+    // the 10 ms ticks of connecting.
+    this.#tuneJitterBuffers();
+    if (this.#statsPending) return;
     this.#statsPending = true;
     this.#webrtc.stats().then((stats) => this.#read(stats), (error) => log.debug(`WebRTC stats: ${error}`))
       .finally(() => this.#statsPending = false);
