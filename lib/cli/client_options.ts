@@ -61,7 +61,7 @@ Usage: rov-client --auto [options]
 
 Finding the server
   --auto                     find the server on the LAN (also: --host auto)
-  --host ADDR                the server's address
+  --host ADDR                the server's address: HOST, HOST:PORT or the URL it prints
   --signal-port N            the server's signalling port (default 8080)
   --name NAME                with --auto: the server announcing this name
   --discovery-port N         UDP discovery port (default 5003)
@@ -163,7 +163,8 @@ export function parseClientOptions(args: string[]): ClientOptions {
   }
   const hostArg = str("host");
   const auto = values.auto === true || hostArg === "auto";
-  const host = hostArg === "auto" ? undefined : hostOption("host", hostArg);
+  const address = hostArg === "auto" ? undefined : serverAddress(hostArg);
+  const host = hostOption("host", address?.host);
   if (auto && host !== undefined) throw new CliError("--auto and --host ADDR contradict each other: use one");
   if (!auto && host === undefined && !help && !version && !doctor && transport !== "rtp") {
     throw new CliError("Say where the server is: --auto to find it on the LAN, or --host ADDR");
@@ -183,7 +184,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
   return {
     auto,
     host,
-    signalPort: intOption("signal-port", str("signal-port"), 1, 65535) ?? 8080,
+    signalPort: signalPort(address?.port, intOption("signal-port", str("signal-port"), 1, 65535)),
     discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
     discoveryTimeoutS: numberOption("discovery-timeout", str("discovery-timeout"), 0.1, 3600) ?? 5,
     discoveryAddresses: addresses && addresses.length > 0 ? addresses : undefined,
@@ -210,4 +211,30 @@ export function parseClientOptions(args: string[]): ClientOptions {
     help,
     version,
   };
+}
+
+/**
+ * --host as pilots write it: an address or name, HOST:PORT, [IPv6]:PORT, or the signalling URL the
+ * server prints (http://HOST:PORT/).
+ */
+export function serverAddress(value: string | undefined): { host: string; port?: number } | undefined {
+  if (value === undefined) return undefined;
+  const url = /^https?:\/\/([^/]+)\/?$/.exec(value);
+  const hostPort = url?.[1] ?? value;
+  const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::(\d+))?$/.exec(hostPort);
+  const single = /^([^:]+):(\d+)$/.exec(hostPort);
+  const [host, port] = bracketed
+    ? [bracketed[1], bracketed[2]]
+    : single
+    ? [single[1], single[2]]
+    : [hostPort];
+  if (port === undefined) return { host };
+  return { host, port: intOption("host", port, 1, 65535) };
+}
+
+function signalPort(fromHost: number | undefined, given: number | undefined): number {
+  if (fromHost !== undefined && given !== undefined && fromHost !== given) {
+    throw new CliError(`--host says port ${fromHost} and --signal-port ${given}: give one`);
+  }
+  return fromHost ?? given ?? 8080;
 }

@@ -14,6 +14,7 @@ import {
   TelemetryError,
   type ViewerFigures,
 } from "../signalling/telemetry.ts";
+import { watchMediaPath } from "./werift_media_path.ts";
 import { CaptureTimes } from "../stats/capture_times.ts";
 import { wallClockMs } from "../wall_clock.ts";
 
@@ -66,7 +67,7 @@ export class ReceiverSession {
     });
     const session = new ReceiverSession(pc);
     options.signal?.addEventListener("abort", () => void session.close(), { once: true });
-    pc.connectionStateChange.subscribe((state) => options.onState?.(state));
+    watchMediaPath(pc, (state) => options.onState?.(state));
     const transceiver = pc.addTransceiver("video", { direction: "recvonly" });
     if (options.telemetry) {
       session.#openTelemetry(pc.createDataChannel(TELEMETRY_LABEL, { ordered: false, maxRetransmits: 0 }));

@@ -14,6 +14,7 @@ import { wallClockMs } from "../wall_clock.ts";
 import type { H264Profile } from "../media/h264.ts";
 import { answerFormat, keepOnlyPayload, OfferError } from "./h264_codec.ts";
 import { h264Codec } from "./werift_h264.ts";
+import { watchMediaPath } from "./werift_media_path.ts";
 import { peerConfig } from "./ice_config.ts";
 import type { IceOptions } from "./ice_policy.ts";
 import { gatheringComplete, hasCandidates } from "./gathered.ts";
@@ -66,7 +67,7 @@ export class Viewer implements RtpSink {
     this.#sender = sender;
     this.#options = options;
     this.kind = options.kind ?? "offer";
-    pc.connectionStateChange.subscribe((state) => this.#onState(state));
+    watchMediaPath(pc, (state) => this.#onState(state));
     pc.onDataChannel.subscribe((channel) => {
       if (channel.label !== TELEMETRY_LABEL) return;
       this.#telemetry = channel;

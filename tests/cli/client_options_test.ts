@@ -119,3 +119,22 @@ Deno.test("parseClientOptions reads the RTP transport without a host, the decode
   ], ["239.255.0.1", 5004]);
   assertEquals(parseClientOptions(["doctor"]).doctor, true);
 });
+
+Deno.test("parseClientOptions takes --host as HOST:PORT, [IPv6]:PORT or the server's printed URL", () => {
+  const read = (...args: string[]) => {
+    const o = parseClientOptions(args);
+    return [o.host, o.signalPort];
+  };
+  assertEquals(read("--host", "192.168.2.2"), ["192.168.2.2", 8080]);
+  assertEquals(read("--host", "192.168.2.2:6020"), ["192.168.2.2", 6020]);
+  assertEquals(read("--host", "rov.local:6020"), ["rov.local", 6020]);
+  assertEquals(read("--host", "[fe80::1]:6020"), ["fe80::1", 6020]);
+  assertEquals(read("--host", "fe80::1"), ["fe80::1", 8080]);
+  assertEquals(read("--host", "http://127.0.0.1:37367/"), ["127.0.0.1", 37367]);
+  assertEquals(read("--host", "127.0.0.1:6020", "--signal-port", "6020"), ["127.0.0.1", 6020]);
+  assertThrows(
+    () => parseClientOptions(["--host", "127.0.0.1:6020", "--signal-port", "8080"]),
+    /give one/,
+  );
+  assertThrows(() => parseClientOptions(["--host", "127.0.0.1:99999"]), /--host/);
+});
