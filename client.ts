@@ -238,6 +238,7 @@ async function main(args: string[]): Promise<number> {
               receiver: playing,
               repairWaitMs: reorderWaitMs(options.lowLatency, options.latencyMs),
               werift,
+              stream: options.stream,
               signal: attempt,
             });
             stampsTrusted = connection.stamps;

@@ -8,20 +8,10 @@ import { CliError } from "./lib/cli/cli_error.ts";
 import { interrupted, runMain } from "./lib/cli/run_main.ts";
 import { loadGStreamer } from "./lib/media/launch.ts";
 import { hostOs } from "./lib/ffi/library_path.ts";
-import { encoderProfile } from "./lib/media/encoder.ts";
-import { chooseEncoder } from "./lib/media/codec_choice.ts";
-import { gstRegistry } from "./lib/media/codec_probe.ts";
 import { h264Level, profileLevelId } from "./lib/media/h264.ts";
-import { RTP_PAYLOAD_TYPE, type RtpOutput } from "./lib/media/sender.ts";
-import { SenderPipeline } from "./lib/media/sender_pipeline.ts";
-import { MediaError } from "./lib/media/media_error.ts";
-import { isMulticast } from "./lib/media/receiver.ts";
-import { OfferError } from "./lib/webrtc/h264_codec.ts";
+import { RTP_PAYLOAD_TYPE } from "./lib/media/sender.ts";
 import { hostAddresses, isWildcard } from "./lib/webrtc/ice_policy.ts";
-import type { WebRtcEngineName, WebRtcServer } from "./lib/webrtc/engine.ts";
 import { decideEngine } from "./lib/webrtc/engine_probe.ts";
-import { GstServer } from "./lib/webrtc/gst_server.ts";
-import type { WeriftServer } from "./lib/webrtc/werift_server.ts";
 import { type SignallingBackend, signallingHandler, type ViewerKind } from "./lib/signalling/routes.ts";
 import { RtpViewers } from "./lib/signalling/rtp_viewers.ts";
 import { OfferRateLimit } from "./lib/signalling/offer_rate_limit.ts";
@@ -29,25 +19,23 @@ import { viewerPage } from "./lib/web/assets.ts";
 import { SignallingError } from "./lib/signalling/session_description.ts";
 import { streamSdp } from "./lib/signalling/stream_sdp.ts";
 import { Announcer } from "./lib/discovery/announcer.ts";
-import { type Beacon, PROTOCOL_VERSION, SERVICE } from "./lib/discovery/beacon.ts";
+import { type Beacon, MAX_BEACON_STREAMS, PROTOCOL_VERSION, SERVICE } from "./lib/discovery/beacon.ts";
+import { rtpOutput, ServedStream } from "./lib/streams/served_stream.ts";
+import { DEFAULT_STREAM } from "./lib/signalling/stream_name.ts";
 import { LoopLag } from "./lib/stats/loop_lag.ts";
 import { serverDoctor } from "./lib/doctor/doctor.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
 import { type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
-import { Recorder, RecordingError } from "./lib/media/recorder.ts";
+import { RecordingError } from "./lib/media/recorder.ts";
 import { listVideoDevices } from "./lib/ffi/device_monitor.ts";
-import { cameraChoice, deviceLines, listedDevices } from "./lib/media/device_list.ts";
-import { chooseJpegDecoder } from "./lib/media/source.ts";
-import { hasElement } from "./lib/ffi/gst.ts";
+import { deviceLines, listedDevices } from "./lib/media/device_list.ts";
 import type { CameraStream, MavlinkCamera } from "./lib/mavlink/mavlink_camera.ts";
 import { mavlinkLabel, openMavlinkLink } from "./lib/mavlink/mavlink_endpoint.ts";
 
 const PROGRAM = "rov-server";
 /** Every timer this late for 100 ms: RTP cannot be encrypted and sent as fast as it comes. */
 const OVERLOAD_LAG_MS = 30;
-/** What the WebRTC path (werift, SRTP in JavaScript) carries without loss here: ~2,000 packets/s. */
-export const WEBRTC_MAX_KBPS = 20_000;
 const instanceId = crypto.randomUUID();
 
 function ipv4Interfaces() {
@@ -62,13 +50,6 @@ function memoryMiB(): { resident: number; heap: number } {
 
 function urlHost(address: string): string {
   return address.includes(":") ? `[${address}]` : address;
-}
-
-async function checkFile(options: ServerOptions): Promise<void> {
-  if (options.source !== "file" || !options.file) return;
-  const info = await Deno.stat(options.file).catch(() => undefined);
-  if (!info) throw new MediaError(`Cannot open file ${options.file}: no such file`);
-  if (!info.isFile) throw new MediaError(`Cannot open file ${options.file}: not a regular file`);
 }
 
 function listen(
@@ -96,38 +77,8 @@ function listen(
   }
 }
 
-/**
- * Where the encode goes: a tee for webrtcbin viewers, the appsink for werift's fan-out, or the RTP
- * destination (on the interface of --host when given).
- */
-function rtpOutput(options: ServerOptions, engine: WebRtcEngineName | undefined): RtpOutput {
-  if (options.transport === "webrtc") return engine === "gstreamer" ? { kind: "tee" } : { kind: "appsink" };
-  const byHost = isWildcard(options.host)
-    ? undefined
-    : Deno.networkInterfaces().find((i) => i.address === options.host)?.name;
-  const iface = options.rtpInterface ?? (isMulticast(options.rtpHost) ? byHost : undefined);
-  return { kind: "udp", host: options.rtpHost, port: options.rtpPort, ttl: 1, multicastInterface: iface };
-}
-
-/**
- * A camera the device monitor knows is opened in the cheapest mode for the requested size and rate
- * (its own H.264 sent as it is, unless an encoder is named); the choice and why are logged.
- */
-async function withCameraMode(options: ServerOptions): Promise<ServerOptions> {
-  const choice = cameraChoice(await listVideoDevices(), { ...options, h264: options.encoder === "auto" });
-  if (!choice) return options;
-  log.info(`Camera /dev/video${options.device}: ${choice.reason}`);
-  const { kind, width, height, pixelFormat } = choice.format;
-  return {
-    ...options,
-    passthrough: kind === "h264",
-    cameraMode: { kind, width, height, fps: choice.fps, pixelFormat },
-    jpegDecoder: chooseJpegDecoder(hasElement),
-  };
-}
-
 async function main(args: string[]): Promise<number> {
-  let options = parseServerOptions(args, Deno.hostname());
+  const options = parseServerOptions(args, Deno.hostname());
   if (options.help) {
     console.log(SERVER_HELP);
     return 0;
@@ -147,51 +98,24 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   loadGStreamer(PROGRAM, options.transport);
-  await checkFile(options);
   const os = hostOs();
-  if (options.source === "webcam" && os === "linux") options = await withCameraMode(options);
-  const encoder = options.passthrough ? undefined : await chooseEncoder(options.encoder, gstRegistry());
-  if (options.source === "rtsp" && options.passthrough) {
-    log.info(
-      `The IP camera's H.264 is sent as it comes: keyframes come at the camera's own interval (it cannot ` +
-        `be asked for one), so a new viewer's picture may take that long (--encoder x264 re-encodes)`,
-    );
-  }
-  const encoding = encoder
-    ? {
-      element: encoder.element,
-      bitrateKbps: options.bitrateKbps,
-      lowLatency: options.lowLatency,
-      maxQuality: options.maxQuality,
-    }
-    : undefined;
-  const profile = encoderProfile({ element: encoder?.element ?? "", maxQuality: options.maxQuality });
+  const wanted = [options, ...options.streams];
   const engine = options.transport === "webrtc"
-    ? decideEngine(options.webrtcEngine, { loopingFile: options.source === "file" && options.loop })
+    ? decideEngine(options.webrtcEngine, { loopingFile: wanted.some((o) => o.source === "file" && o.loop) })
     : undefined;
   if (engine?.unavailable) throw new CliError(engine.unavailable);
-  const output = rtpOutput(options, engine?.engine);
-  if (output.kind === "appsink" && !options.passthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {
-    log.warn(
-      `${options.bitrateKbps} kbit/s is more than the WebRTC path carries without loss here (about ` +
-        `${WEBRTC_MAX_KBPS / 1000} Mbit/s with werift): use the gstreamer engine or --transport rtp`,
-    );
-  }
 
   const stop = new AbortController();
   const lag = new LoopLag();
-  let sender: SenderPipeline | undefined;
-  let webrtc: WebRtcServer | undefined;
-  let werift: WeriftServer | undefined;
-  let native: GstServer | undefined;
+  /** Every stream, the first (the default) first; filled as each starts. */
+  const streams: ServedStream[] = [];
+  let starting = true;
   let rtsp: RtspOutput | undefined;
-  let recorder: Recorder | undefined;
   let camera: MavlinkCamera | undefined;
   const rtpViewers = new RtpViewers();
   const startedAt = Date.now();
-  // Only rov-server's own pictures carry pixel stamps; a camera's or a file's never do.
-  const stamps = options.source === "stamp" || options.source === "test";
   const ice = { addresses: hostAddresses(options.host, ipv4Interfaces()), stun: options.stun };
+  const output = rtpOutput(options, engine?.engine);
   const level = h264Level(options.width || 1920, options.height || 1080, options.fps);
   const sdpFor = (origin: string) =>
     output.kind === "udp"
@@ -200,27 +124,45 @@ async function main(args: string[]): Promise<number> {
         port: output.port,
         ttl: output.ttl,
         payloadType: RTP_PAYLOAD_TYPE,
-        profileLevelId: profileLevelId(profile, level),
+        profileLevelId: profileLevelId(streams[0]?.profile ?? "constrained-baseline", level),
         origin,
         name: options.name,
       })
       : undefined;
+  /** The stream of that name (undefined: the first); SignallingError when there is none. */
+  const streamNamed = (name: string | undefined): ServedStream => {
+    const stream = name === undefined ? streams[0] : streams.find((s) => s.name === name);
+    if (stream) return stream;
+    if (starting) throw new SignallingError(503, "Stream is not running yet", { retryAfterS: 1 });
+    throw new SignallingError(
+      404,
+      `No stream "${name}" here (streams: ${streams.map((s) => s.name).join(", ")})`,
+    );
+  };
+  const streamOfViewer = (id: string) => streams.find((s) => s.hasViewer(id));
 
   // What the MAVLink camera announces, with the address a ground station at `host`'s side can reach.
-  const cameraStreams = (host: string): CameraStream[] => {
-    const common = {
-      width: options.width,
-      height: options.height,
-      fps: options.fps,
-      bitrateKbps: options.bitrateKbps,
-    };
-    const streams: CameraStream[] = [];
-    if (rtsp) streams.push({ name: "video (RTSP)", uri: rtspUrl(host, rtsp.port), ...common });
-    if (output.kind === "udp") {
-      streams.push({ name: "video (RTP)", uri: `udp://${output.host}:${output.port}`, ...common });
-    }
-    return streams;
-  };
+  const cameraStreams = (host: string): CameraStream[] =>
+    streams.flatMap((stream) => {
+      const common = {
+        width: stream.options.width,
+        height: stream.options.height,
+        fps: stream.options.fps,
+        bitrateKbps: stream.options.bitrateKbps,
+      };
+      const list: CameraStream[] = [];
+      if (rtsp?.serves(stream.name)) {
+        list.push({ name: `${stream.name} (RTSP)`, uri: rtspUrl(host, rtsp.port, stream.name), ...common });
+      }
+      if (stream.output.kind === "udp") {
+        list.push({
+          name: `${stream.name} (RTP)`,
+          uri: `udp://${stream.output.host}:${stream.output.port}`,
+          ...common,
+        });
+      }
+      return list;
+    });
 
   // The browser viewer plays WebRTC; a plain-RTP server has none.
   const page = output.kind !== "udp"
@@ -229,45 +171,29 @@ async function main(args: string[]): Promise<number> {
       return undefined;
     })
     : undefined;
+  const recorders = () => streams.flatMap((s) => s.recorder ? [s.recorder] : []);
   const backend: SignallingBackend = {
     viewerPage: page,
-    async answer(offer: string, kind: ViewerKind) {
-      if (output.kind === "udp") {
-        throw new SignallingError(
-          409,
-          "This server sends plain RTP (--transport rtp): use rov-client --transport rtp or /stream.sdp",
-        );
-      }
-      if (!sender || !webrtc) throw new SignallingError(503, "Stream is not running yet", { retryAfterS: 1 });
-      if (webrtc.viewers().length >= options.maxViewers) {
-        throw new SignallingError(
-          503,
-          `This server serves at most ${options.maxViewers} viewers (--max-viewers)`,
-          {
-            retryAfterS: 5,
-          },
-        );
-      }
-      try {
-        return { ...await webrtc.answer(offer, kind), engine: webrtc.engine, stamps };
-      } catch (error) {
-        if (error instanceof OfferError) throw new SignallingError(400, error.message);
-        throw error;
-      }
+    answer: (offer: string, kind: ViewerKind, name?: string) => streamNamed(name).answer(offer, kind),
+    async hangUp(id: string) {
+      const stream = streamOfViewer(id);
+      return (await stream?.webrtc?.hangUp(id)) ?? false;
     },
-    hangUp: (id: string) => webrtc?.hangUp(id) ?? Promise.resolve(false),
-    hasViewer: (id: string) => webrtc?.viewers().some((v) => v.id === id) ?? false,
-    sourceState: () => sender?.sourceState ?? "live",
+    hasViewer: (id: string) => streamOfViewer(id) !== undefined,
+    sourceState: (id: string) => streamOfViewer(id)?.sender.sourceState ?? "live",
     streamSdp: () => sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host),
-    requestKeyFrame: () => sender?.requestKeyFrame(),
-    // Recording is a branch behind the tee, like a webrtcbin viewer's.
-    recording: output.kind === "tee"
+    requestKeyFrame: (name?: string) => streamNamed(name).sender.requestKeyFrame(),
+    // Recording is a branch behind each stream's tee, like a webrtcbin viewer's: every camera at once.
+    recording: engine?.engine === "gstreamer"
       ? {
-        state: () => recorder?.state ?? { recording: false },
+        state: () => streams[0]?.recorder?.state ?? { recording: false },
         async set(on: boolean) {
-          if (!recorder) throw new SignallingError(503, "Stream is not running yet", { retryAfterS: 1 });
+          const [first, ...others] = recorders();
+          if (!first) throw new SignallingError(503, "Stream is not running yet", { retryAfterS: 1 });
           try {
-            return on ? await recorder.start() : await recorder.stop();
+            const state = on ? await first.start() : await first.stop();
+            for (const recorder of others) await (on ? recorder.start() : recorder.stop());
+            return state;
           } catch (error) {
             if (error instanceof RecordingError) throw new SignallingError(409, error.message);
             throw error;
@@ -277,58 +203,39 @@ async function main(args: string[]): Promise<number> {
       : undefined,
     // A WebRTC viewer of the gstreamer engine reports over HTTP under its own id; others are RTP viewers.
     reportRtpLatency: (id, latency) => {
-      if (!webrtc?.reportLatency(id, latency)) rtpViewers.report(id, latency);
+      if (!streams.some((s) => s.reportLatency(id, latency))) rtpViewers.report(id, latency);
     },
     status() {
+      const first = streams[0]?.status() ?? {};
       return {
         service: SERVICE,
         name: options.name,
-        source: options.source,
-        // A camera or --pipeline source that fails is retried: its state, failures and the last reason.
-        sourceFaults: sender?.sourceFaults(),
         transport: options.transport,
-        webrtcEngine: webrtc?.engine ?? null,
-        passthrough: options.passthrough,
-        // Whether a viewer's keyframe request makes one (an encoder does; a camera's H.264 does not).
-        keyFramesOnRequest: encoder !== undefined,
-        stamps,
-        // Viewers' RTP timestamps are capture times (90 kHz, the server's wall clock, mod 2^32):
-        // the browser page's latency figure.
-        rtpClock: output.kind === "tee" ? "capture" : null,
-        encoder: encoder?.element ?? null,
-        profile,
-        width: options.width,
-        height: options.height,
-        fps: options.fps,
-        bitrateKbps: encoder ? options.bitrateKbps : null,
-        lowLatency: options.lowLatency,
+        // The first stream's figures at the top, as before streams had names; each in `streams`.
+        ...first,
         rtp: output.kind === "udp" ? { address: output.host, port: output.port } : undefined,
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
-        packetsEncoded: output.kind === "tee" ? null : sender?.packets ?? 0,
-        framesEncoded: sender?.frames ?? 0,
-        bytesEncoded: sender?.bytes ?? 0,
-        keyFrameRequests: sender?.keyFrameRequests ?? 0,
-        keyFramesSent: sender?.keyFramesSent ?? 0,
         eventLoopLagMs: Math.round(lag.lagMs),
         memoryMiB: memoryMiB(),
-        overloadPauses: webrtc?.overloadPauses ?? 0,
-        packetsShed: webrtc?.packetsShed ?? 0,
-        viewers: webrtc?.viewers() ?? [],
         rtpViewers: output.kind === "udp" ? rtpViewers.current() : undefined,
-        recording: recorder?.state ?? null,
         mavlink: camera ? { component: camera.component, requestsAnswered: camera.answered } : null,
         // RTSP's URLs (one per IPv4 address when bound to every interface) and its clients.
         rtsp: rtsp
           ? {
             urls: (isWildcard(options.host) ? ipv4Interfaces().map((i) => i.address) : [options.host])
-              .map((host) => rtspUrl(host, rtsp!.port)),
+              .map((host) => rtspUrl(host, rtsp!.port, streams[0]?.name)),
             sessions: rtsp.sessions,
             sessionsStarted: rtsp.sessionsStarted,
           }
           : null,
+        streams: streams.map((s) => ({
+          ...s.status(),
+          rtsp: rtsp?.serves(s.name) ? rtspUrl(shownHost, rtsp.port, s.name) : null,
+        })),
       };
     },
   };
+  const shownHost = isWildcard(options.host) ? "0.0.0.0" : options.host;
 
   const offerRate = new OfferRateLimit({
     perSecond: options.offerRate,
@@ -337,56 +244,40 @@ async function main(args: string[]): Promise<number> {
   const http = listen(options, signallingHandler(backend, { offerRate }), stop.signal);
   const bound = await http.address;
   const failure = Promise.withResolvers<number>();
+  const context = {
+    os,
+    ice,
+    engine: engine?.engine,
+    overloaded: () => lag.sustainedLagMs > OVERLOAD_LAG_MS,
+    onFailure: (error: Error | 0) => error === 0 ? failure.resolve(0) : failure.reject(error),
+  };
   try {
-    sender = await SenderPipeline.start({
-      ...options,
-      os,
-      encoder: encoding,
-      passthrough: options.passthrough,
-      output,
-    }, {
-      onPacket: (packet, pts) => werift?.push(packet, pts),
-      onBranchError: (branch, message) => {
-        native?.branchFailed(branch, message);
-        recorder?.branchFailed(branch, message);
-      },
-      onError: (error) => failure.reject(error),
-      onEnd: () => {
-        log.info("End of file: stopping (without --no-loop the file loops)");
-        failure.resolve(0);
-      },
-    });
-    const requestKeyFrame = () => sender?.requestKeyFrame();
-    if (output.kind === "tee") {
-      webrtc = native = new GstServer({
-        ice,
-        profile,
-        sender,
-        requestKeyFrame,
-        rtpTimestampOffset: () => sender?.captureRtpOffset(),
+    for (const wish of wanted) {
+      const started = await ServedStream.start(wish, context).catch((error) => {
+        if (wanted.length > 1 && error instanceof Error) {
+          error.message = `Stream "${wish.streamName}": ${error.message}`;
+        }
+        throw error;
       });
-    } else if (output.kind === "appsink") {
-      // werift is loaded only when its engine runs (importing it costs ~300 ms).
-      const { WeriftServer } = await import("./lib/webrtc/werift_server.ts");
-      webrtc = werift = new WeriftServer({
-        ice,
-        profile,
-        overloaded: () => lag.sustainedLagMs > OVERLOAD_LAG_MS,
-        requestKeyFrame,
-        captureWallMs: (pts) => sender?.captureWallMs(pts),
-      });
+      streams.push(started);
     }
-    // RTSP for QGroundControl and VLC, from the tee every webrtcbin viewer shares.
-    rtsp = startRtsp(output.kind === "tee" ? sender : undefined, options.host, { port: options.rtspPort });
-    if (output.kind === "tee") recorder = new Recorder(sender, options.recordDir);
+    starting = false;
+    // RTSP for QGroundControl and VLC, from the tee every webrtcbin viewer of each stream shares.
+    rtsp = startRtsp(
+      streams.flatMap((s) => s.output.kind === "tee" ? [{ name: s.name, feed: s.sender }] : []),
+      options.host,
+      { port: options.rtspPort },
+    );
     if (options.recordAtStart) {
-      if (!recorder) {
+      if (recorders().length === 0) {
         log.warn("Not recording: recording is fed from the gstreamer engine (not werift or RTP)");
       }
-      await recorder?.start().catch((error) => {
-        if (!(error instanceof RecordingError)) throw error;
-        log.warn(`Not recording: ${error.message}`); // the stream goes on
-      });
+      for (const recorder of recorders()) {
+        await recorder.start().catch((error) => {
+          if (!(error instanceof RecordingError)) throw error;
+          log.warn(`Not recording: ${error.message}`); // the stream goes on
+        });
+      }
     }
     if (options.mavlink) {
       // node-mavlink is loaded only when the camera component runs (its message tables are large).
@@ -415,11 +306,11 @@ async function main(args: string[]): Promise<number> {
     await http.server.finished;
     await camera?.close();
     await rtsp?.close();
-    await recorder?.close();
-    await sender?.close();
+    for (const stream of streams) await stream.close();
     lag.close();
     throw error;
   }
+  const [main] = streams;
 
   const beaconFor = (address: string): Beacon => {
     const base = `http://${urlHost(address)}:${bound.port}`;
@@ -433,15 +324,25 @@ async function main(args: string[]): Promise<number> {
         offer: `${base}/offer`,
         whep: `${base}/whep`,
         status: `${base}/api/status`,
-        ...(rtsp ? { rtsp: rtspUrl(address, rtsp.port) } : {}),
+        ...(rtsp?.serves(main.name) ? { rtsp: rtspUrl(address, rtsp.port, main.name) } : {}),
       },
       transports: [options.transport],
       codec: "H264",
-      width: options.width,
-      height: options.height,
-      fps: options.fps,
-      stamps,
+      width: main.options.width,
+      height: main.options.height,
+      fps: main.options.fps,
+      stamps: main.stamps,
     };
+    if (streams.length > 1 || main.name !== DEFAULT_STREAM) {
+      beacon.streams = streams.slice(0, MAX_BEACON_STREAMS).map((s) => ({
+        name: s.name,
+        width: s.options.width,
+        height: s.options.height,
+        fps: s.options.fps,
+        whep: `${base}/whep/${s.name}`,
+        ...(rtsp?.serves(s.name) ? { rtsp: rtspUrl(address, rtsp.port, s.name) } : {}),
+      }));
+    }
     if (output.kind === "udp") {
       beacon.rtp = {
         address: output.host,
@@ -463,22 +364,29 @@ async function main(args: string[]): Promise<number> {
     })
     : undefined;
 
-  const shown = isWildcard(options.host) ? "0.0.0.0" : options.host;
   const media = output.kind === "udp"
     ? `; RTP to ${output.host}:${output.port}`
-    : `; WebRTC on the ${webrtc?.engine} engine`;
+    : `; WebRTC on the ${main.webrtc?.engine} engine`;
+  const encoding = (s: ServedStream) =>
+    `${s.options.source} ${s.options.width}x${s.options.height}@${s.options.fps} H.264 ` +
+    (s.encoder ? `${s.encoder.element} ${s.options.bitrateKbps} kbit/s` : "passthrough (no encoder)");
   log.info(
-    `${PROGRAM} "${options.name}": ${options.source} ${options.width}x${options.height}@${options.fps} H.264 ` +
-      `${encoder ? `${encoder.element} ${options.bitrateKbps} kbit/s` : "passthrough (no encoder)"}; ` +
-      `signalling http://${urlHost(shown)}:${bound.port}/ (${
+    `${PROGRAM} "${options.name}": ${encoding(main)}; ` +
+      `signalling http://${urlHost(shownHost)}:${bound.port}/ (${
         page ? "browser viewer at /, " : ""
       }POST /offer, POST /whep, GET /api/status, GET /stream.sdp)` +
-      media + (rtsp ? `; RTSP ${rtspUrl(shown, rtsp.port)}` : "") +
+      media + (rtsp?.serves(main.name) ? `; RTSP ${rtspUrl(shownHost, rtsp.port, main.name)}` : "") +
       (options.mavlink
         ? `; MAVLink camera on ${mavlinkLabel(options.mavlink)} (system ${options.mavlinkSysid})`
         : "") +
       (announcer ? `; discovery UDP ${options.discoveryPort}` : ""),
   );
+  for (const stream of streams.slice(1)) {
+    log.info(
+      `Stream "${stream.name}": ${encoding(stream)}; POST /whep/${stream.name}` +
+        (rtsp?.serves(stream.name) ? `; RTSP ${rtspUrl(shownHost, rtsp.port, stream.name)}` : ""),
+    );
+  }
 
   const signal = interrupted();
   let code = 0;
@@ -489,15 +397,14 @@ async function main(args: string[]): Promise<number> {
     code = 1;
   } finally {
     signal.dispose();
-    // Teardown: viewers first (they hold sockets), then discovery, HTTP, and the pipeline.
-    await webrtc?.close();
+    // Teardown: viewers first (they hold sockets), then discovery, HTTP, and the pipelines.
+    for (const stream of streams) await stream.webrtc?.close();
     await camera?.close();
     await rtsp?.close();
-    await recorder?.close();
     await announcer?.close();
     stop.abort();
     await http.server.finished;
-    await sender.close();
+    for (const stream of streams) await stream.close();
     lag.close();
   }
   return code;

@@ -11,8 +11,11 @@ import {
   parseError,
 } from "./cli_error.ts";
 import { DECODER_NAMES, type DecoderName } from "../media/receiver.ts";
+import { isStreamName } from "../signalling/stream_name.ts";
 
 export interface ClientOptions {
+  /** The server's stream to watch (--stream NAME; absent: its first). */
+  stream?: string;
   /** Find the server by discovery instead of --host. */
   auto: boolean;
   host?: string;
@@ -64,6 +67,7 @@ Finding the server
   --host ADDR                the server's address: HOST, HOST:PORT or the URL it prints
   --signal-port N            the server's signalling port (default 8080)
   --name NAME                with --auto: the server announcing this name
+  --stream NAME              which of the server's cameras (rov-server --stream; default its first)
   --discovery-port N         UDP discovery port (default 5003)
   --discovery-timeout S      say so when no server answers within S seconds (default 5); with
                              --no-reconnect, exit then
@@ -119,6 +123,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
       options: {
         auto: { type: "boolean" },
         host: { type: "string" },
+        stream: { type: "string" },
         "signal-port": { type: "string" },
         name: { type: "string" },
         "discovery-port": { type: "string" },
@@ -184,6 +189,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
   return {
     auto,
     host,
+    stream: streamOption(str("stream")),
     signalPort: signalPort(address?.port, intOption("signal-port", str("signal-port"), 1, 65535)),
     discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
     discoveryTimeoutS: numberOption("discovery-timeout", str("discovery-timeout"), 0.1, 3600) ?? 5,
@@ -237,4 +243,12 @@ function signalPort(fromHost: number | undefined, given: number | undefined): nu
     throw new CliError(`--host says port ${fromHost} and --signal-port ${given}: give one`);
   }
   return fromHost ?? given ?? 8080;
+}
+
+function streamOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isStreamName(value)) {
+    throw new CliError(`Invalid --stream "${value}": expected a stream name (a-z, 0-9, - and _)`);
+  }
+  return value;
 }

@@ -6,6 +6,7 @@ import { choiceOption, CliError, hostOption, interfaceOption, intOption, parseEr
 import { pipelineGivesH264, type SourceKind, type SourceOptions } from "../media/source.ts";
 import { ENCODER_NAMES, type EncoderName } from "../media/encoder.ts";
 import { autoBitrateKbps } from "../media/h264.ts";
+import { DEFAULT_STREAM, isStreamName } from "../signalling/stream_name.ts";
 
 export interface ServerOptions {
   source: SourceKind;
@@ -64,6 +65,10 @@ export interface ServerOptions {
   jpegDecoder?: string;
   /** The IP camera's stream, for --source rtsp. */
   url?: string;
+  /** This stream's name: /whep/NAME, rtsp://HOST:PORT/NAME, rov-client --stream NAME (default "video"). */
+  streamName: string;
+  /** The other cameras (--stream), each with its own source options and the rest of these. */
+  streams: ServerOptions[];
   doctor: boolean;
   verbose: boolean;
   help: boolean;
@@ -90,6 +95,12 @@ Source
   --width N, --height N      output size (default 1920x1080; 0 keeps the source's native size)
   --fps N                    frames per second (default 30)
   --file-passthrough         send an H.264 file (MP4, MKV, MPEG-TS, raw) as it is: no decoding or encoding
+  --stream-name NAME         this camera's stream name (default video): /whep/NAME, rtsp://HOST:PORT/NAME
+  --stream NAME:OPT=VALUE,…  one more camera, encoded on its own, e.g.
+                             --stream down:source=webcam,device=2,width=1280,height=720 (repeatable);
+                             OPT is any source or encoding option above (source, device, file, url,
+                             pipeline — the last, taking the rest —, width, height, fps, bitrate,
+                             encoder, no-loop, file-passthrough, max-quality); the rest is shared
 
 Encoding (once, shared by all viewers)
   --encoder NAME             auto|nvenc|vaapi|v4l2|x264|openh264 (default auto: the first that runs,
@@ -138,7 +149,7 @@ Other
 
 /** Parses rov-server's arguments; throws CliError with a one-line reason. */
 export function parseServerOptions(args: string[], defaultName: string): ServerOptions {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -182,6 +193,8 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         "sdp-file": { type: "string" },
         "file-passthrough": { type: "boolean" },
         url: { type: "string" },
+        stream: { type: "string", multiple: true },
+        "stream-name": { type: "string" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean" },
@@ -248,7 +261,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
   if (name.length === 0 || name.length > 64) {
     throw new CliError("Invalid --name: expected 1 to 64 characters");
   }
-  return {
+  const options: ServerOptions = {
     source,
     device: intOption("device", str("device"), 0, 255) ?? 0,
     file,
@@ -290,9 +303,93 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
       (str("encoder") === undefined &&
         (source === "rtsp" || (source === "pipeline" && pipelineGivesH264(pipeline ?? "")))),
     url,
+    streamName: streamNameOption("stream-name", str("stream-name")) ?? DEFAULT_STREAM,
+    streams: [],
     doctor: positionals[0] === "doctor",
     verbose: values.verbose === true,
     help: values.help === true,
     version: values.version === true,
   };
+  const specs = (values.stream as string[] | undefined) ?? [];
+  if (specs.length > 0 && transport === "rtp") {
+    throw new CliError("--stream needs --transport webrtc (plain RTP sends one stream to one port)");
+  }
+  options.streams = specs.map((spec) => streamOptions(args, spec, defaultName));
+  const names = [options.streamName, ...options.streams.map((s) => s.streamName)];
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new CliError(`Two streams are named "${twice}": give each its own name`);
+  return options;
+}
+
+/** The options a --stream gives its camera; the rest it shares with the first. */
+const STREAM_VALUES = ["source", "device", "file", "url", "width", "height", "fps", "bitrate", "encoder"];
+const STREAM_FLAGS = ["no-loop", "file-passthrough", "max-quality"];
+/** Options whose value may hold commas: the rest of the spec is theirs. */
+const STREAM_TAILS = ["pipeline"];
+const STREAM_ONLY = ["stream", "stream-name"];
+
+/** A stream name: lower case, digits, - and _, as it appears in URLs. */
+function streamNameOption(option: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isStreamName(value)) {
+    throw new CliError(
+      `Invalid --${option} "${value}": expected 1 to 32 lower-case letters, digits, - or _ (it goes in URLs)`,
+    );
+  }
+  return value;
+}
+
+/**
+ * One --stream NAME:OPT=VALUE,… as full options: the shared options of `args` (not the first
+ * camera's source and encoding options), then the spec's own, checked as the command line is.
+ */
+function streamOptions(args: string[], spec: string, defaultName: string): ServerOptions {
+  const colon = spec.indexOf(":");
+  const name = streamNameOption("stream", colon < 0 ? spec : spec.slice(0, colon));
+  const own: string[] = [];
+  let rest = colon < 0 ? "" : spec.slice(colon + 1);
+  while (rest.length > 0) {
+    const tail = STREAM_TAILS.find((key) => rest.startsWith(`${key}=`));
+    const [item, remainder] = tail ? [rest, ""] : [rest.split(",")[0], rest.split(",").slice(1).join(",")];
+    rest = remainder;
+    const equals = item.indexOf("=");
+    const key = equals < 0 ? item : item.slice(0, equals);
+    if (STREAM_FLAGS.includes(key) && equals < 0) own.push(`--${key}`);
+    else if ((STREAM_VALUES.includes(key) || STREAM_TAILS.includes(key)) && equals > 0) {
+      own.push(`--${key}`, item.slice(equals + 1));
+    } else {
+      throw new CliError(
+        `Invalid --stream ${name}: "${item}" is not a source option (source=, device=, file=, url=, ` +
+          `pipeline=, width=, height=, fps=, bitrate=, encoder=, no-loop, file-passthrough, max-quality)`,
+      );
+    }
+  }
+  if (!own.includes("--source")) {
+    throw new CliError(`--stream ${name} needs source=… (e.g. ${name}:source=webcam,device=1)`);
+  }
+  const perCamera = [...STREAM_VALUES, ...STREAM_FLAGS, ...STREAM_TAILS, ...STREAM_ONLY];
+  const shared = sharedArgs(args, perCamera);
+  try {
+    return { ...parseServerOptions([...shared, ...own], defaultName), streamName: name! };
+  } catch (error) {
+    if (error instanceof CliError) throw new CliError(`In --stream ${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** `args` without the options named in `drop` (and their values). */
+function sharedArgs(args: string[], drop: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const match = /^--([a-z-]+)(=.*)?$/.exec(arg);
+    if (match && drop.includes(match[1])) {
+      // A value option's value is the next argument unless given as --opt=value.
+      const flag = STREAM_FLAGS.includes(match[1]);
+      if (!flag && match[2] === undefined) i++;
+      continue;
+    }
+    out.push(arg);
+  }
+  return out;
 }

@@ -3,6 +3,8 @@
  * every second and answer queries with one; clients send queries. See docs/protocol.md.
  */
 
+import { isStreamName } from "../signalling/stream_name.ts";
+
 export const SERVICE = "rov-stream";
 export const PROTOCOL_VERSION = 1;
 /** Largest datagram accepted or produced. */
@@ -30,7 +32,27 @@ export interface Beacon {
   rtp?: RtpInfo;
   /** The picture carries pixel stamps (capture times): only then does a viewer read them. */
   stamps?: boolean;
+  /**
+   * Every stream the server serves, the first (the one the fields above describe) first: what
+   * `rov-client --stream NAME` picks from. Absent from servers of one unnamed stream.
+   */
+  streams?: StreamInfo[];
 }
+
+/** One of a server's streams, as its beacon lists it. */
+export interface StreamInfo {
+  name: string;
+  width: number;
+  height: number;
+  fps: number;
+  /** Its WHEP endpoint (POST an offer there). */
+  whep: string;
+  /** Its RTSP URL, when the server serves RTSP. */
+  rtsp?: string;
+}
+
+/** At most this many streams in a beacon (each costs ~150 bytes of the datagram). */
+export const MAX_BEACON_STREAMS = 8;
 
 export interface RtpInfo {
   /** Multicast group, or the unicast address the server sends to. */
@@ -155,7 +177,31 @@ export function decodeMessage(bytes: Uint8Array): DiscoveryMessage {
     }
     beacon.stamps = value.stamps;
   }
+  if (value.streams !== undefined) beacon.streams = streamInfos(value.streams);
   return beacon;
+}
+
+function streamInfos(value: unknown): StreamInfo[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_BEACON_STREAMS) {
+    throw new DiscoveryError(
+      `Invalid discovery message: "streams" must be a list of 1 to ${MAX_BEACON_STREAMS}`,
+    );
+  }
+  return value.map((item, i) => {
+    const stream = (typeof item === "object" && item !== null ? item : {}) as Record<string, unknown>;
+    if (!isStreamName(stream.name)) {
+      throw new DiscoveryError(`Invalid discovery message: "streams[${i}].name" must be a stream name`);
+    }
+    const info: StreamInfo = {
+      name: stream.name,
+      width: positive(stream.width, `streams[${i}].width`),
+      height: positive(stream.height, `streams[${i}].height`),
+      fps: positive(stream.fps, `streams[${i}].fps`),
+      whep: url(stream.whep, `streams[${i}].whep`),
+    };
+    if (stream.rtsp !== undefined) info.rtsp = url(stream.rtsp, `streams[${i}].rtsp`, ["rtsp:"]);
+    return info;
+  });
 }
 
 function rtpInfo(value: unknown): RtpInfo {

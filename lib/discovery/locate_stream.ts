@@ -6,6 +6,7 @@ import type { ClientOptions } from "../cli/client_options.ts";
 import { isMulticast, type RtpInput } from "../media/receiver.ts";
 import { offerUrl, serverTraits } from "../signalling/offer_client.ts";
 import { log } from "../log.ts";
+import { DEFAULT_STREAM } from "../signalling/stream_name.ts";
 import { broadcastTargets } from "./broadcast.ts";
 import { findServer, NotFoundError } from "./browser.ts";
 
@@ -59,6 +60,14 @@ export async function locateStream(options: ClientOptions, signal: AbortSignal):
   log.info(
     `Found rov-server "${b.name}" at ${found.address}: ${b.width}x${b.height}@${b.fps} ${b.codec} over ${via}`,
   );
+  if (options.stream !== undefined) {
+    const names = b.streams?.map((s) => s.name) ?? [DEFAULT_STREAM];
+    if (!names.includes(options.stream)) {
+      throw new Error(
+        `rov-server "${b.name}" has no stream "${options.stream}" (it has ${names.join(", ")})`,
+      );
+    }
+  }
   if (!b.rtp) return { kind: "webrtc", offerUrl: b.urls.offer };
   // Unicast RTP is addressed to this machine: listen on every address; multicast: join the group.
   const address = isMulticast(b.rtp.address) ? b.rtp.address : "0.0.0.0";

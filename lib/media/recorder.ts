@@ -19,10 +19,15 @@ const DRAIN_MS = 300;
 /** A new file begins this long before the last one is closed. */
 const OVERLAP_MS = 500;
 
-/** rov-2026-12-02_06-13-05 (local time): sorts by time, and is a valid file name everywhere. */
-export function recordingBaseName(date: Date): string {
+/**
+ * rov-2026-12-02_06-13-05 (local time; rov-down-2026-… for a stream other than the first): sorts by
+ * time, and is a valid file name everywhere.
+ */
+export function recordingBaseName(date: Date, stream?: string): string {
   const two = (n: number) => String(n).padStart(2, "0");
-  return `rov-${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}_` +
+  return `rov-${stream ? `${stream}-` : ""}${date.getFullYear()}-${two(date.getMonth() + 1)}-${
+    two(date.getDate())
+  }_` +
     `${two(date.getHours())}-${two(date.getMinutes())}-${two(date.getSeconds())}`;
 }
 
@@ -67,7 +72,11 @@ export class Recorder {
   #rotation: ReturnType<typeof setInterval> | undefined;
   #state: RecordingState = { recording: false };
 
-  constructor(feed: TeeFeed, dir: string, options: { segmentMinutes?: number } = {}) {
+  #stream: string | undefined;
+
+  /** `options.stream`: the stream's name in the file names (none for the first stream). */
+  constructor(feed: TeeFeed, dir: string, options: { segmentMinutes?: number; stream?: string } = {}) {
+    this.#stream = options.stream;
     this.#feed = feed;
     this.#dir = dir;
     this.#segmentMinutes = options.segmentMinutes ?? SEGMENT_MINUTES;
@@ -91,9 +100,11 @@ export class Recorder {
 
   /** A branch writing a new file named after this moment. */
   #begin(): void {
-    let file = `${recordingBaseName(new Date())}.mp4`;
+    let file = `${recordingBaseName(new Date(), this.#stream)}.mp4`;
     // Two starts in one second: the second file gets a suffix rather than overwriting the first.
-    for (let n = 2; exists(`${this.#dir}/${file}`); n++) file = `${recordingBaseName(new Date())}-${n}.mp4`;
+    for (let n = 2; exists(`${this.#dir}/${file}`); n++) {
+      file = `${recordingBaseName(new Date(), this.#stream)}-${n}.mp4`;
+    }
     const description = recordingDescription(`${this.#dir}/${file}`);
     log.debug(`recording branch: ${description}`);
     try {

@@ -1,6 +1,7 @@
 /**
  * RTSP for QGroundControl, VLC and ffmpeg: gst-rtsp-server (lib/ffi/rtsp_server.ts) serves
- * `rtsp://HOST:PORT/video` from the one encode every other viewer gets. A branch behind the sender's
+ * `rtsp://HOST:PORT/video` (and `/NAME` for each further stream) from the one encode every other
+ * viewer gets. A branch behind the sender's
  * tee sends the stream as RTP to a loopback port of the server's own; the RTSP mount's pipeline reads
  * it there and gives it to each RTSP client (UDP or TCP-interleaved), so no second encode runs and
  * RTSP clients cost the sender nothing more than one branch.
@@ -11,9 +12,13 @@ import { GstError } from "../ffi/gst.ts";
 import { freeUdpPort } from "../free_port.ts";
 import { log } from "../log.ts";
 import type { TeeFeed } from "./tee_feed.ts";
+import { DEFAULT_STREAM } from "../signalling/stream_name.ts";
 
-/** The mount's path: rtsp://HOST:PORT/video. */
-export const RTSP_PATH = "/video";
+/** One stream's RTSP mount: rtsp://HOST:PORT/NAME, fed from its sender's tee. */
+export interface RtspFeed {
+  name: string;
+  feed: TeeFeed;
+}
 /** How often the server looks for new RTSP sessions (each gets a keyframe at once). */
 const WATCH_MS = 100;
 const RTP_CAPS = "application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=96";
@@ -42,48 +47,57 @@ export function rtspMountDescription(port: number): string {
   ].join(" ! ") + " )";
 }
 
-/** rtsp://HOST:PORT/video, with an IPv6 literal in brackets. */
-export function rtspUrl(host: string, port: number): string {
+/** rtsp://HOST:PORT/NAME (the first stream's: /video), with an IPv6 literal in brackets. */
+export function rtspUrl(host: string, port: number, stream = DEFAULT_STREAM): string {
   const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-  return `rtsp://${h}:${port}${RTSP_PATH}`;
+  return `rtsp://${h}:${port}/${stream}`;
 }
 
 export class RtspOutput {
   #server: RtspServer;
-  #feed: TeeFeed;
-  #branch: Branch;
+  #feeds: { name: string; feed: TeeFeed; branch: Branch }[];
   #timer: ReturnType<typeof setInterval>;
   #sessions = 0;
   #closed = false;
   /** Sessions that have been set up since the start. */
   sessionsStarted = 0;
 
-  private constructor(server: RtspServer, feed: TeeFeed, branch: Branch) {
+  private constructor(server: RtspServer, feeds: { name: string; feed: TeeFeed; branch: Branch }[]) {
     this.#server = server;
-    this.#feed = feed;
-    this.#branch = branch;
+    this.#feeds = feeds;
     this.#timer = setInterval(() => this.#watch(), WATCH_MS);
   }
 
-  /** Serves RTSP on `address`:`port` (0: a free port) from `feed`; throws GstError when it cannot listen. */
-  static start(feed: TeeFeed, address: string, options: { port: number }): RtspOutput {
-    const internal = freeUdpPort();
+  /**
+   * Serves RTSP on `address`:`port` (0: a free port), one mount per stream; throws GstError when it
+   * cannot listen.
+   */
+  static start(feeds: RtspFeed[], address: string, options: { port: number }): RtspOutput {
+    const mounts = feeds.map((f) => ({ ...f, internal: freeUdpPort() }));
     const server = RtspServer.start({
       address,
       port: options.port,
-      mounts: [{ path: RTSP_PATH, launch: rtspMountDescription(internal) }],
+      mounts: mounts.map((m) => ({ path: `/${m.name}`, launch: rtspMountDescription(m.internal) })),
     });
-    let branch: Branch;
+    const fed: { name: string; feed: TeeFeed; branch: Branch }[] = [];
     try {
-      const description = rtspFeedDescription(internal);
-      log.debug(`RTSP feed: ${description}`);
-      log.debug(`RTSP mount ${RTSP_PATH}: ${rtspMountDescription(internal)}`);
-      branch = feed.addBranch(description);
+      for (const mount of mounts) {
+        const description = rtspFeedDescription(mount.internal);
+        log.debug(`RTSP feed of /${mount.name}: ${description}`);
+        log.debug(`RTSP mount /${mount.name}: ${rtspMountDescription(mount.internal)}`);
+        fed.push({ name: mount.name, feed: mount.feed, branch: mount.feed.addBranch(description) });
+      }
     } catch (error) {
       void server.close();
+      for (const { feed, branch } of fed) void feed.removeBranch(branch);
       throw error;
     }
-    return new RtspOutput(server, feed, branch);
+    return new RtspOutput(server, fed);
+  }
+
+  /** Whether the stream of that name has a mount here. */
+  serves(stream: string): boolean {
+    return this.#feeds.some((f) => f.name === stream);
   }
 
   /** The port RTSP listens on. */
@@ -96,7 +110,10 @@ export class RtspOutput {
     return this.#server.sessions;
   }
 
-  /** A new session starts at a keyframe made for it, not at the next periodic one. */
+  /**
+   * A new session starts at a keyframe made for it, not at the next periodic one. The server counts
+   * sessions, not their mounts: every stream is asked (each sender folds repeated requests).
+   */
   #watch(): void {
     if (this.#closed) return;
     const now = this.#server.sessions;
@@ -104,8 +121,10 @@ export class RtspOutput {
       this.sessionsStarted += now - this.#sessions;
       // Twice: the session appears at SETUP and its packets flow from PLAY, a moment later; the
       // second request is folded by the sender into one 250 ms after the first.
-      this.#feed.requestKeyFrame();
-      this.#feed.requestKeyFrame();
+      for (const { feed } of this.#feeds) {
+        feed.requestKeyFrame();
+        feed.requestKeyFrame();
+      }
     }
     this.#sessions = now;
   }
@@ -116,21 +135,21 @@ export class RtspOutput {
     this.#closed = true;
     clearInterval(this.#timer);
     await this.#server.close();
-    await this.#feed.removeBranch(this.#branch);
+    for (const { feed, branch } of this.#feeds) await feed.removeBranch(branch);
   }
 }
 
 /**
  * RTSP as the server was asked to serve it: undefined when it is off (port 0) or cannot run, said
- * in one line (the rest of the server runs on). `feed` is undefined where the sender has no tee.
+ * in one line (the rest of the server runs on). `feeds`: the streams with a tee to feed it.
  */
 export function startRtsp(
-  feed: TeeFeed | undefined,
+  feeds: RtspFeed[],
   address: string,
   options: { port: number },
 ): RtspOutput | undefined {
   if (options.port === 0) return undefined;
-  if (feed === undefined) {
+  if (feeds.length === 0) {
     log.info(
       "RTSP off: it is fed from the gstreamer engine (not with --webrtc-engine werift or --transport rtp)",
     );
@@ -143,7 +162,7 @@ export function startRtsp(
     return undefined;
   }
   try {
-    return RtspOutput.start(feed, address, options);
+    return RtspOutput.start(feeds, address, options);
   } catch (error) {
     if (!(error instanceof GstError)) throw error;
     log.warn(`RTSP off: ${error.message}`);

@@ -16,7 +16,7 @@ export function offerUrl(host: string, port: number): string {
 export async function postOffer(
   url: string,
   offer: string,
-  options: { signal?: AbortSignal; timeoutMs?: number } = {},
+  options: { signal?: AbortSignal; timeoutMs?: number; stream?: string } = {},
 ): Promise<SessionDescription> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const { signal, timeout } = withTimeout(options.signal, timeoutMs);
@@ -25,7 +25,7 @@ export async function postOffer(
     response = await fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: encodeSessionDescription({ type: "offer", sdp: offer }),
+      body: encodeSessionDescription({ type: "offer", sdp: offer, stream: options.stream }),
       signal,
     });
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * The server's HTTP API as one plain `(Request) => Promise<Response>` handler:
- * `GET /` (the browser viewer), `POST /offer` (JSON), WHEP (`POST /whep`, `DELETE /whep/<id>`),
+ * `GET /` (the browser viewer), `POST /offer` (JSON, with a `stream` field for a stream other than
+ * the first), WHEP (`POST /whep` or `POST /whep/<stream>`, `DELETE /whep/<id>`),
  * `GET /api/status`, `GET /api/viewers/<id>` (200 while the server has that viewer, with whether its
  * source delivers, else 404: a client tells a restarted server from a cut link, and both from a
  * camera being retried, by it), `GET /healthz`, `GET`/`POST /api/recording` (recording on the vehicle),
@@ -12,6 +13,7 @@ import { decodeTelemetry, type LatencyMessage, TelemetryError } from "./telemetr
 import { wallClockMs } from "../wall_clock.ts";
 import { OfferRateLimit } from "./offer_rate_limit.ts";
 import { parseRecordingRequest } from "./recording_request.ts";
+import { isStreamName, STREAM_NAME } from "./stream_name.ts";
 import {
   encodeSessionDescription,
   MAX_SDP_BYTES,
@@ -24,22 +26,26 @@ export type ViewerKind = "offer" | "whep";
 
 /** What the routes need from the server. */
 export interface SignallingBackend {
-  /** Answers an offer for a new viewer; throws SignallingError (or an error with status 400) if unusable. */
+  /**
+   * Answers an offer for a new viewer of `stream` (undefined: the first stream); throws
+   * SignallingError (404 for no such stream, or an error with status 400) if unusable.
+   */
   answer(
     offer: string,
     kind: ViewerKind,
+    stream?: string,
   ): Promise<{ id: string; answer: string; engine?: string; stamps?: boolean }>;
   /** Ends a viewer; false when there is no such viewer. */
   hangUp(id: string): Promise<boolean>;
   /** Whether a WebRTC viewer of this id is being served. */
   hasViewer?(id: string): boolean;
-  /** "lost" while the server's camera (or --pipeline) has failed and is being retried. */
-  sourceState?(): "live" | "lost";
+  /** "lost" while the camera (or --pipeline) of viewer `id`'s stream has failed and is being retried. */
+  sourceState?(id: string): "live" | "lost";
   status(): unknown;
   /** The RTP stream's SDP, when the server sends plain RTP. */
   streamSdp?(): string | undefined;
-  /** Asks the encoder for a keyframe (rate-limited by the server). */
-  requestKeyFrame(): void;
+  /** Asks the encoder of `stream` (undefined: the first) for a keyframe (rate-limited by the server). */
+  requestKeyFrame(stream?: string): void;
   /** The browser viewer page served at `/`, when the server has one. */
   viewerPage?: string;
   /** An RTP viewer's measured latency (WebRTC viewers report on their data channel). */
@@ -60,6 +66,9 @@ export type ViewerLatency = Omit<LatencyMessage, "t">;
 
 /** `GET` the recording's state, `POST {"recording": true|false}` to switch it. */
 export const RECORDING_PATH = "/api/recording";
+
+/** /whep, or /whep/<stream>. */
+const WHEP_PATH = new RegExp(`^/whep(?:/(${STREAM_NAME.source.slice(1, -1)}))?$`);
 
 const CORS = {
   "access-control-allow-origin": "*",
@@ -142,7 +151,7 @@ export function signallingHandler(
   const offerRate = options.offerRate ?? new OfferRateLimit();
   return async (request: Request, info?: RequestInfo): Promise<Response> => {
     const received = wallClockMs();
-    const { pathname } = new URL(request.url);
+    const { pathname, searchParams } = new URL(request.url);
     try {
       if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS });
       if (pathname === "/healthz") return expect(request, "GET", () => reply(200, "ok\n"));
@@ -161,7 +170,7 @@ export function signallingHandler(
       if (pathname === KEYFRAME_PATH) {
         if (request.method !== "POST") return methodNotAllowed("POST");
         await request.body?.cancel();
-        backend.requestKeyFrame();
+        backend.requestKeyFrame(streamParam(searchParams));
         return new Response(null, { status: 204, headers: CORS });
       }
       const rtpViewer = LATENCY_PATH.exec(pathname);
@@ -196,20 +205,22 @@ export function signallingHandler(
         limitOffers(offerRate, info);
         requireType(request, "application/json");
         const offer = parseSessionDescription(await readBody(request), "offer");
-        const { id, answer, engine, stamps } = await backend.answer(offer.sdp, "offer");
+        const { id, answer, engine, stamps } = await backend.answer(offer.sdp, "offer", offer.stream);
         return reply(
           200,
           encodeSessionDescription({ type: "answer", sdp: answer, id, engine, stamps }),
           "application/json",
         );
       }
-      if (pathname === "/whep") {
+      // POST /whep/<stream> offers to a named stream; DELETE /whep/<id> ends a session.
+      const whep = WHEP_PATH.exec(pathname);
+      if (whep && (request.method === "POST" || whep[1] === undefined)) {
         if (request.method !== "POST") return methodNotAllowed("POST");
         limitOffers(offerRate, info);
         requireType(request, "application/sdp");
         const offer = await readBody(request);
         validateSdp(offer, "offer");
-        const { id, answer } = await backend.answer(offer, "whep");
+        const { id, answer } = await backend.answer(offer, "whep", whep[1]);
         return reply(201, answer, "application/sdp", { location: `/whep/${id}` });
       }
       const viewer = /^\/api\/viewers\/([0-9a-f-]{1,64})$/.exec(pathname);
@@ -219,13 +230,13 @@ export function signallingHandler(
           "GET",
           () =>
             backend.hasViewer?.(viewer[1])
-              ? json(200, { id: viewer[1], source: backend.sourceState?.() ?? "live" })
+              ? json(200, { id: viewer[1], source: backend.sourceState?.(viewer[1]) ?? "live" })
               : reply(404, "No such viewer (the server may have restarted)\n"),
         );
       }
       const session = /^\/whep\/([0-9a-f-]{1,64})$/.exec(pathname);
       if (session) {
-        if (request.method !== "DELETE") return methodNotAllowed("DELETE");
+        if (request.method !== "DELETE") return methodNotAllowed("DELETE, or POST to a stream's name");
         return (await backend.hangUp(session[1]))
           ? new Response(null, { status: 200, headers: CORS })
           : reply(404, "No such session\n");
@@ -241,6 +252,14 @@ export function signallingHandler(
       return reply(typeof status === "number" ? status : 500, message + "\n");
     }
   };
+}
+
+/** `?stream=NAME`; 400 for a malformed name. */
+function streamParam(params: URLSearchParams): string | undefined {
+  const stream = params.get("stream");
+  if (stream === null) return undefined;
+  if (!isStreamName(stream)) throw new SignallingError(400, "Expected ?stream= to be a stream name");
+  return stream;
 }
 
 /** A latency report's body: a telemetry "latency" message; 400 otherwise. */

@@ -30,9 +30,13 @@ export class HttpKeyFrames {
   /** Requests sent. */
   sent = 0;
 
-  constructor(origin: string, options: { signal: AbortSignal }) {
+  #path: string;
+
+  /** `options.stream`: the server's stream to ask (absent: its first). */
+  constructor(origin: string, options: { signal: AbortSignal; stream?: string }) {
     this.#origin = origin;
     this.#signal = options.signal;
+    this.#path = options.stream === undefined ? KEYFRAME_PATH : `${KEYFRAME_PATH}?stream=${options.stream}`;
   }
 
   /** Asks for a keyframe unless one was asked for within 300 ms; returns whether it asked. */
@@ -42,7 +46,7 @@ export class HttpKeyFrames {
     this.#last = now;
     this.sent++;
     const signal = AbortSignal.any([this.#signal, AbortSignal.timeout(TIMEOUT_MS)]);
-    fetch(new URL(KEYFRAME_PATH, this.#origin), { method: "POST", signal }).then(async (response) => {
+    fetch(new URL(this.#path, this.#origin), { method: "POST", signal }).then(async (response) => {
       await response.body?.cancel();
       if (!response.ok) throw new ClockExchangeError(`POST ${KEYFRAME_PATH} answered ${response.status}`);
     }).catch((error) => options.onError?.(error));
@@ -65,11 +69,12 @@ export class RtpControl {
 
   /** `base` is the server's HTTP origin, e.g. http://10.0.0.2:8080. */
   /** `id`: the viewer id the server gave (a WebRTC viewer's); a new one for an RTP viewer. */
-  constructor(base: string, options: { signal?: AbortSignal; id?: string } = {}) {
+  /** `stream`: the server's stream this viewer watches (absent: its first), for keyframe requests. */
+  constructor(base: string, options: { signal?: AbortSignal; id?: string; stream?: string } = {}) {
     this.#base = base;
     this.id = options.id ?? crypto.randomUUID();
     this.#signal = options.signal ? AbortSignal.any([options.signal, this.#stop.signal]) : this.#stop.signal;
-    this.#keyFrames = new HttpKeyFrames(base, { signal: this.#signal });
+    this.#keyFrames = new HttpKeyFrames(base, { signal: this.#signal, stream: options.stream });
     let sent = 0;
     const next = async () => {
       await this.#exchange();

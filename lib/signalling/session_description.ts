@@ -3,6 +3,7 @@
  * `{"type":"answer","sdp":"..."}` out (the protocol of the original aiortc tool), plus the SDP checks
  * WHEP bodies get too.
  */
+import { isStreamName } from "./stream_name.ts";
 
 /** A signalling request that cannot be served; `status` is the HTTP status to answer with. */
 export class SignallingError extends Error {
@@ -25,6 +26,8 @@ export interface SessionDescription {
   engine?: string;
   /** Whether the server's picture carries pixel stamps (capture times) a viewer may read. */
   stamps?: boolean;
+  /** In offers: the stream wanted (rov-server --stream); absent: the first. */
+  stream?: string;
 }
 
 /** Largest SDP accepted: real offers are 1–10 KiB, browsers' with many codecs under 16 KiB. */
@@ -62,8 +65,20 @@ export function parseSessionDescription(text: string, type: "offer" | "answer"):
   }
   if (typeof sdp !== "string") throw new SignallingError(400, `Expected "sdp" to be a string`);
   validateSdp(sdp, type);
-  const { id, engine, stamps } = value as Record<string, unknown>;
+  const { id, engine, stamps, stream } = value as Record<string, unknown>;
   const out: SessionDescription = { type, sdp };
+  if (stream !== undefined) {
+    if (!isStreamName(stream)) {
+      throw new SignallingError(
+        400,
+        `Expected "stream" to be a stream name (a-z, 0-9, - and _), got ${JSON.stringify(stream)}`.slice(
+          0,
+          200,
+        ),
+      );
+    }
+    out.stream = stream;
+  }
   if (typeof id === "string" && /^[0-9a-f-]{1,64}$/.test(id)) out.id = id;
   if (typeof engine === "string" && /^[a-z]{1,16}$/.test(engine)) out.engine = engine;
   if (typeof stamps === "boolean") out.stamps = stamps;
@@ -71,6 +86,7 @@ export function parseSessionDescription(text: string, type: "offer" | "answer"):
 }
 
 export function encodeSessionDescription(description: SessionDescription): string {
-  const { sdp, type, id, engine, stamps } = description;
-  return JSON.stringify(id === undefined ? { sdp, type } : { sdp, type, id, engine, stamps });
+  const { sdp, type, id, engine, stamps, stream } = description;
+  if (id !== undefined) return JSON.stringify({ sdp, type, id, engine, stamps });
+  return JSON.stringify(stream === undefined ? { sdp, type } : { sdp, type, stream });
 }

@@ -33,6 +33,8 @@ export interface ConnectOptions {
   repairWaitMs: number;
   /** The werift client module, imported by the caller as early as possible (it takes ~300 ms). */
   werift?: Promise<typeof import("./werift_client.ts")>;
+  /** The server's stream to watch (rov-client --stream; absent: its first). */
+  stream?: string;
   signal: AbortSignal;
 }
 
@@ -68,7 +70,11 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
   };
   log.debug(`Offering to ${url} (${options.engine}) with host candidates ${ice.addresses.join(", ")}`);
   const signaller = async (offer: string) => {
-    const answer = await postOffer(url, offer, { signal, timeoutMs: ANSWER_TIMEOUT_MS });
+    const answer = await postOffer(url, offer, {
+      signal,
+      timeoutMs: ANSWER_TIMEOUT_MS,
+      stream: options.stream,
+    });
     log.debug(`Answer (${answer.engine ?? "unknown"} engine):\n${answer.sdp.trim()}`);
     answered = answer;
     return answer;
@@ -89,6 +95,7 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
     ? await GstReceiverSession.connect(await receiver.newWebRtcBin(), signaller, {
       ice,
       control: origin,
+      stream: options.stream,
       requestKeyFrame: () => receiver.requestKeyFrame(),
       onState,
       signal,
@@ -103,7 +110,9 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
       signal,
     });
   const id = answered?.id;
-  const httpKeyFrames = options.engine === "werift" ? new HttpKeyFrames(origin, { signal }) : undefined;
+  const httpKeyFrames = options.engine === "werift"
+    ? new HttpKeyFrames(origin, { signal, stream: options.stream })
+    : undefined;
   return {
     viewing,
     origin,

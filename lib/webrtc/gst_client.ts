@@ -60,6 +60,8 @@ export interface GstReceiverOptions {
   ice: IceOptions;
   /** The server's HTTP origin, for the clock exchange and latency reports. */
   control: string;
+  /** The server's stream watched (absent: its first), for keyframe requests. */
+  stream?: string;
   /** Asks upstream for a keyframe from the decoder: webrtcbin sends a PLI. */
   requestKeyFrame: () => void;
   /** Connection state changes ("connected", "failed", ...). */
@@ -128,7 +130,11 @@ export class GstReceiverSession implements WebRtcViewing {
       // carry the send time, which would hide the encoder's share of the latency.
       session.#capturesTrusted = answer.engine === "gstreamer";
       if (answer.id !== undefined) {
-        session.#control = new RtpControl(options.control, { signal: options.signal, id: answer.id });
+        session.#control = new RtpControl(options.control, {
+          signal: options.signal,
+          id: answer.id,
+          stream: options.stream,
+        });
       }
     } catch (error) {
       await session.close();
