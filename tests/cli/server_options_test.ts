@@ -171,3 +171,59 @@ Deno.test("parseServerOptions passes an RTSP camera's H.264 through unless an en
     /--url is only used with --source rtsp/,
   );
 });
+
+Deno.test("parseServerOptions reads --stream cameras with their own source options and the rest shared", () => {
+  const o = parseServerOptions([
+    "--source",
+    "file",
+    "--file",
+    "dive.mp4",
+    "--width",
+    "1280",
+    "--height",
+    "720",
+    "--host",
+    "192.168.2.2",
+    "--webrtc-engine",
+    "gstreamer",
+    "--stream-name",
+    "forward",
+    "--stream",
+    "down:source=webcam,device=2,width=640,height=480,fps=15",
+    "--stream",
+    "gripper:source=pipeline,pipeline=videotestsrc ! video/x-raw,width=320,height=240",
+  ], "rov");
+  assertEquals([o.streamName, o.source, o.width], ["forward", "file", 1280]);
+  const [down, gripper] = o.streams;
+  assertEquals(
+    [
+      down.streamName,
+      down.source,
+      down.device,
+      down.width,
+      down.height,
+      down.fps,
+      down.host,
+      down.webrtcEngine,
+    ],
+    ["down", "webcam", 2, 640, 480, 15, "192.168.2.2", "gstreamer"],
+  );
+  assertEquals(down.file, undefined, "the first camera's file is its own");
+  assertEquals([gripper.streamName, gripper.pipeline], [
+    "gripper",
+    "videotestsrc ! video/x-raw,width=320,height=240",
+  ]);
+  assertEquals(parseServerOptions([], "rov").streamName, "video");
+});
+
+Deno.test("parseServerOptions refuses malformed --stream cameras with one line", () => {
+  const cases: [string[], RegExp][] = [
+    [["--stream", "Down:source=test"], /Invalid --stream "Down"/],
+    [["--stream", "down"], /--stream down needs source=/],
+    [["--stream", "down:source=test,port=9"], /"port=9" is not a source option/],
+    [["--stream", "down:source=test,width=641,height=480"], /In --stream down: Invalid size 641x480/],
+    [["--stream", "video:source=test"], /Two streams are named "video"/],
+    [["--stream", "down:source=test", "--transport", "rtp"], /--stream needs --transport webrtc/],
+  ];
+  for (const [args, pattern] of cases) assertThrows(() => parseServerOptions(args, "rov"), pattern);
+});

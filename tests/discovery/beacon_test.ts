@@ -61,3 +61,38 @@ Deno.test("decodeMessage rejects foreign and malformed datagrams with a reason",
   ];
   for (const [data, pattern] of cases) assertThrows(() => decodeMessage(data), pattern);
 });
+
+Deno.test("decodeMessage reads a beacon's streams and refuses malformed ones", () => {
+  const streams = [
+    { ...BEACON, streams: undefined },
+    {
+      ...BEACON,
+      streams: [
+        { name: "video", width: 1920, height: 1080, fps: 30, whep: "http://192.168.2.2:8080/whep/video" },
+        {
+          name: "down",
+          width: 1280,
+          height: 720,
+          fps: 30,
+          whep: "http://192.168.2.2:8080/whep/down",
+          rtsp: "rtsp://192.168.2.2:8554/down",
+        },
+      ],
+    },
+  ];
+  for (const beacon of streams) {
+    const { streams: list, ...rest } = beacon;
+    const message = list ? { ...rest, streams: list } : rest;
+    assertEquals(decodeMessage(encodeMessage(message as Beacon)), message);
+  }
+  const bad = (value: unknown) => bytes({ ...BEACON, streams: value });
+  assertThrows(() => decodeMessage(bad([])), /"streams" must be a list of 1 to 8/);
+  assertThrows(
+    () => decodeMessage(bad([{ name: "Down!", width: 1, height: 1, fps: 1, whep: "http://a/" }])),
+    /streams\[0\]\.name/,
+  );
+  assertThrows(
+    () => decodeMessage(bad([{ name: "down", width: 1, height: 1, fps: 1, whep: "ftp://a/" }])),
+    /streams\[0\]\.whep/,
+  );
+});

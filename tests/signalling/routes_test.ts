@@ -167,7 +167,7 @@ Deno.test("signallingHandler serves the browser viewer at / when the server has 
   const response = await signallingHandler({ ...backend(), viewerPage: page })(new Request(BASE + "/"));
   assertEquals(response.status, 200);
   assertEquals(response.headers.get("content-type"), "text/html; charset=utf-8");
-  assertMatch(await response.text(), /fetch\("\/whep"/);
+  assertMatch(await response.text(), /fetch\(whepUrl, \{\s*method: "POST"/);
   assertEquals((await signallingHandler(backend())(new Request(BASE + "/"))).status, 404);
 });
 
@@ -208,4 +208,36 @@ Deno.test("signallingHandler answers too many offers from one address with 429 a
   // Another address, and everything but offers, are not held back.
   assertEquals((await handle(offer(), from("192.0.2.8"))).status, 200);
   assertEquals((await handle(new Request(BASE + "/api/status"), from("192.0.2.7"))).status, 200);
+});
+
+Deno.test("signallingHandler addresses streams: POST /whep/<stream>, /offer's stream field, /api/keyframe?stream=", async () => {
+  const asked: (string | undefined)[] = [];
+  const keyFrames: (string | undefined)[] = [];
+  const handle = signallingHandler({
+    ...backend(),
+    answer(_offer, _kind, stream) {
+      asked.push(stream);
+      if (stream !== undefined && stream !== "down") {
+        return Promise.reject(new SignallingError(404, `No stream "${stream}" here (streams: video, down)`));
+      }
+      return Promise.resolve({ id: "0d9c6f38-6f0e-4b8e-9c35-1d2f0f5d7a11", answer: "v=0\r\nanswer" });
+    },
+    requestKeyFrame(stream) {
+      keyFrames.push(stream);
+    },
+  });
+  assertEquals((await handle(post("/whep/down", OFFER_SDP, "application/sdp"))).status, 201);
+  const missing = await handle(post("/whep/up", OFFER_SDP, "application/sdp"));
+  assertEquals(missing.status, 404);
+  assertMatch(await missing.text(), /No stream "up" here/);
+  const offer = (stream: unknown) =>
+    post("/offer", JSON.stringify({ sdp: OFFER_SDP, type: "offer", stream }), "application/json");
+  assertEquals((await handle(offer("down"))).status, 200);
+  const malformed = await handle(offer("../etc"));
+  assertEquals(malformed.status, 400);
+  assertMatch(await malformed.text(), /"stream" to be a stream name/);
+  assertEquals((await handle(post(`${KEYFRAME_PATH}?stream=down`, "", "text/plain"))).status, 204);
+  assertEquals((await handle(post(`${KEYFRAME_PATH}?stream=Down`, "", "text/plain"))).status, 400);
+  assertEquals(asked, ["down", "up", "down"]);
+  assertEquals(keyFrames, ["down"]);
 });
