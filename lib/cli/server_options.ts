@@ -88,7 +88,8 @@ Source
                              anything decodebin decodes), e.g. "v4l2src device=/dev/video2 ! image/jpeg";
                              one that ends in H.264 (video/x-h264 caps, an encoder) is sent as it is
   --url rtsp://CAMERA/PATH   for --source rtsp (an IP camera): its H.264 is sent as it comes (no decode,
-                             no encode; --encoder NAME re-encodes); reopened when the camera drops
+                             no encode; --encoder NAME re-encodes), another codec decoded and encoded
+                             once; reopened when the camera drops
   --device N                 camera index: /dev/videoN on Linux, device index on Windows/macOS (default 0)
   --file PATH                video file for --source file (any container GStreamer decodes)
   --no-loop                  stop at the end of the file instead of looping

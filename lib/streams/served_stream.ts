@@ -20,6 +20,7 @@ import type { RtpOutput } from "../media/sender.ts";
 import { SenderPipeline } from "../media/sender_pipeline.ts";
 import { isMulticast } from "../media/receiver.ts";
 import { Recorder } from "../media/recorder.ts";
+import { rtspVideoEncoding } from "../media/rtsp_describe.ts";
 import { OfferError } from "../webrtc/h264_codec.ts";
 import { isWildcard } from "../webrtc/ice_policy.ts";
 import type { IceOptions } from "../webrtc/ice_policy.ts";
@@ -61,6 +62,20 @@ async function withCameraMode(options: ServerOptions): Promise<ServerOptions> {
     cameraMode: { kind, width, height, fps: choice.fps, pixelFormat },
     jpegDecoder: chooseJpegDecoder(hasElement),
   };
+}
+
+/**
+ * An IP camera that is not asked to re-encode is passed through when it sends H.264 (or cannot be
+ * asked what it sends); one that sends something else is decoded and encoded once, and says so.
+ */
+async function withCameraCodec(options: ServerOptions): Promise<ServerOptions> {
+  if (options.source !== "rtsp" || !options.passthrough || !options.url) return options;
+  const encoding = await rtspVideoEncoding(options.url);
+  if (encoding === undefined || encoding === "H264") return options;
+  log.info(
+    `The RTSP camera ${options.url} sends ${encoding}, not H.264: decoding it and encoding H.264 once`,
+  );
+  return { ...options, passthrough: false };
 }
 
 async function checkFile(options: ServerOptions): Promise<void> {
@@ -119,7 +134,9 @@ export class ServedStream {
   /** Opens the source, chooses the encoder and starts serving; throws MediaError or CliError. */
   static async start(given: ServerOptions, context: StreamContext): Promise<ServedStream> {
     await checkFile(given);
-    const options = given.source === "webcam" && context.os === "linux" ? await withCameraMode(given) : given;
+    const options = given.source === "webcam" && context.os === "linux"
+      ? await withCameraMode(given)
+      : await withCameraCodec(given);
     const encoder = options.passthrough ? undefined : await chooseEncoder(options.encoder, gstRegistry());
     if (options.source === "rtsp" && options.passthrough) {
       log.info(

@@ -4,7 +4,15 @@
  * the viewer a moment of picture, never its session.
  */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { CLIENT, freeTcpPort, lastStatus, start, startServer, viewerArgs } from "../support/processes.ts";
+import {
+  CLIENT,
+  freeTcpPort,
+  lastStatus,
+  runClient,
+  start,
+  startServer,
+  viewerArgs,
+} from "../support/processes.ts";
 import { RtspServer } from "../../lib/ffi/rtsp_server.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,6 +50,36 @@ Deno.test("rov-server --source rtsp passes an IP camera's H.264 on, and gets the
     assert(!/Reconnecting/.test(client.stderr.text), "the viewer kept its session");
   } finally {
     await client.stop();
+    assertEquals(await server.stop(), 0, server.stderr.text);
+    await ipcam.close();
+  }
+});
+
+Deno.test("rov-server --source rtsp decodes and encodes an IP camera that sends MJPEG, not H.264", async () => {
+  const port = freeTcpPort();
+  const ipcam = RtspServer.start({
+    address: "127.0.0.1",
+    port,
+    mounts: [{
+      path: "/mjpeg",
+      launch:
+        "( videotestsrc is-live=true ! video/x-raw,format=I420,width=640,height=360,framerate=30/1 ! jpegenc ! " +
+        "rtpjpegpay name=pay0 pt=26 )",
+    }],
+  });
+  const url = `rtsp://127.0.0.1:${port}/mjpeg`;
+  const server = await startServer(["--source", "rtsp", "--url", url, "--width", "640", "--height", "360"]);
+  try {
+    assertMatch(
+      server.stderr.text,
+      /The RTSP camera .* sends JPEG, not H\.264: decoding it and encoding H\.264 once/,
+    );
+    const played = await runClient(viewerArgs(server, "--frames", "20"));
+    assertEquals(played.code, 0, played.stderr);
+    assertEquals(lastStatus(played.stdout).size, "640x360");
+    const status = await (await fetch(`${server.url}/api/status`)).json();
+    assertEquals([status.encoder, status.passthrough, status.keyFramesOnRequest], ["x264enc", false, true]);
+  } finally {
     assertEquals(await server.stop(), 0, server.stderr.text);
     await ipcam.close();
   }
