@@ -161,9 +161,25 @@ function cameraModeSource(options: SourceOptions): string[] {
   const mode = options.cameraMode!;
   const size = `width=${mode.width},height=${mode.height},framerate=${fpsFraction(mode.fps)}`;
   const camera = cameraElement(options.os, options.device);
-  if (mode.kind === "h264") return [camera, `video/x-h264,${size}`];
+  if (mode.kind === "h264") {
+    return [
+      options.os === "linux" ? `${camera} ${h264CameraControls(mode.fps)}` : camera,
+      `video/x-h264,${size}`,
+    ];
+  }
   if (mode.kind === "mjpeg") return [camera, `image/jpeg,${size}`, options.jpegDecoder ?? "jpegdec"];
   return [camera, `video/x-raw${mode.pixelFormat ? `,format=${mode.pixelFormat}` : ""},${size}`];
+}
+
+/**
+ * A camera's H.264 cannot be asked for a keyframe when a viewer joins (v4l2src passes no such
+ * request on), so it is asked for one every second, by the V4L2 controls cameras and the
+ * Raspberry Pi's encoder expose (`h264_i_frame_period`, `video_gop_size`). v4l2src sets those the
+ * camera has and skips the others with a warning, so a camera without them runs as it would.
+ */
+export function h264CameraControls(fps: number): string {
+  const frames = Math.max(1, Math.round(fps));
+  return `extra-controls="c,h264_i_frame_period=${frames},video_gop_size=${frames}"`;
 }
 
 /** A camera's own H.264 in its chosen mode, parsed into access units with SPS/PPS (passthrough). */

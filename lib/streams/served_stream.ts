@@ -144,6 +144,12 @@ export class ServedStream {
           `cannot be asked for one), so a new viewer's picture may take that long (--encoder x264 re-encodes)`,
       );
     }
+    if (options.source === "webcam" && options.passthrough) {
+      log.info(
+        `The camera's own H.264 is sent as it is: it cannot be asked for a keyframe when a viewer joins, ` +
+          `so it is set to make one each second where its V4L2 controls allow (--encoder x264 re-encodes)`,
+      );
+    }
     const profile = encoderProfile({ element: encoder?.element ?? "", maxQuality: options.maxQuality });
     const output = rtpOutput(options, context.engine);
     if (output.kind === "appsink" && !options.passthrough && options.bitrateKbps > WEBRTC_MAX_KBPS) {

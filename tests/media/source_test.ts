@@ -73,10 +73,20 @@ Deno.test("cameraH264Description takes the camera's own H.264 mode into access u
   });
   assertEquals(
     text,
-    "v4l2src device=/dev/video2 ! video/x-h264,width=1920,height=1080,framerate=30/1 ! h264parse config-interval=-1 ! " +
+    'v4l2src device=/dev/video2 extra-controls="c,h264_i_frame_period=30,video_gop_size=30" ! ' +
+      "video/x-h264,width=1920,height=1080,framerate=30/1 ! h264parse config-interval=-1 ! " +
       "video/x-h264,stream-format=byte-stream,alignment=au",
   );
   assertEquals(fpsFraction(29.97), "30000/1001");
+  // Elsewhere the camera element takes no V4L2 controls.
+  assertMatch(
+    cameraH264Description({
+      ...camera,
+      os: "darwin",
+      cameraMode: { kind: "h264", width: 1280, height: 720, fps: 15 },
+    }),
+    /^avfvideosrc device-index=2 ! video\/x-h264,width=1280,height=720,framerate=15\/1 ! /,
+  );
 });
 
 Deno.test("chooseJpegDecoder takes a hardware JPEG decoder first, else jpegdec", () => {
