@@ -31,6 +31,8 @@ import { log, setLogLevel } from "./lib/log.ts";
 import { STAMP_HEIGHT, stampLatency } from "./lib/stats/pixel_stamp.ts";
 import { JsonLines } from "./lib/stats/json_lines.ts";
 import { wallClockMs } from "./lib/wall_clock.ts";
+import { accessToken, readText } from "./lib/cli/access_options.ts";
+import { useServerAccess } from "./lib/signalling/server_access.ts";
 import { CliError } from "./lib/cli/cli_error.ts";
 import { RtpControl } from "./lib/signalling/rtp_control.ts";
 import { versionText } from "./lib/version.ts";
@@ -62,6 +64,10 @@ async function main(args: string[]): Promise<number> {
   }
   setLogLevel(options.verbose ? "debug" : "info");
   const startedAt = performance.now();
+  useServerAccess({
+    token: await accessToken(options),
+    caCert: options.caCert === undefined ? undefined : await readText(options.caCert, "--ca-cert"),
+  });
   if (options.doctor) return await clientDoctor(options);
   loadGStreamer(PROGRAM, options.transport ?? "webrtc");
   const engine = options.transport === "rtp" ? undefined : decideEngine(options.webrtcEngine);

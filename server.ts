@@ -5,12 +5,13 @@
  */
 import { parseServerOptions, SERVER_HELP, type ServerOptions } from "./lib/cli/server_options.ts";
 import { CliError } from "./lib/cli/cli_error.ts";
+import { accessToken, readText } from "./lib/cli/access_options.ts";
 import { interrupted, runMain } from "./lib/cli/run_main.ts";
 import { loadGStreamer } from "./lib/media/launch.ts";
 import { hostOs } from "./lib/ffi/library_path.ts";
 import { h264Level, profileLevelId } from "./lib/media/h264.ts";
 import { RTP_PAYLOAD_TYPE } from "./lib/media/sender.ts";
-import { hostAddresses, isWildcard } from "./lib/webrtc/ice_policy.ts";
+import { hostAddresses, isLoopback, isWildcard } from "./lib/webrtc/ice_policy.ts";
 import { decideEngine } from "./lib/webrtc/engine_probe.ts";
 import { type SignallingBackend, signallingHandler, type ViewerKind } from "./lib/signalling/routes.ts";
 import { RtpViewers } from "./lib/signalling/rtp_viewers.ts";
@@ -55,12 +56,18 @@ function urlHost(address: string): string {
 function listen(
   options: ServerOptions,
   handler: (request: Request, info: Deno.ServeHandlerInfo) => Promise<Response>,
-  signal: AbortSignal,
+  context: { signal: AbortSignal; tls?: { cert: string; key: string } },
 ) {
   try {
     const ready = Promise.withResolvers<Deno.NetAddr>();
     const server = Deno.serve(
-      { hostname: options.host, port: options.signalPort, signal, onListen: (addr) => ready.resolve(addr) },
+      {
+        hostname: options.host,
+        port: options.signalPort,
+        signal: context.signal,
+        onListen: (addr) => ready.resolve(addr),
+        ...context.tls,
+      },
       handler,
     );
     return { server, address: ready.promise };
@@ -99,6 +106,20 @@ async function main(args: string[]): Promise<number> {
   }
   loadGStreamer(PROGRAM, options.transport);
   const os = hostOs();
+  const token = await accessToken(options);
+  const tls = options.tlsCert && options.tlsKey
+    ? {
+      cert: await readText(options.tlsCert, "--tls-cert"),
+      key: await readText(options.tlsKey, "--tls-key"),
+    }
+    : undefined;
+  if (token === undefined && !isLoopback(options.host)) {
+    log.info(
+      `No --token: anyone who can reach ${
+        isWildcard(options.host) ? "this machine" : options.host
+      } on the LAN can watch and start sessions`,
+    );
+  }
   const wanted = [options, ...options.streams];
   const engine = options.transport === "webrtc"
     ? decideEngine(options.webrtcEngine, { loopingFile: wanted.some((o) => o.source === "file" && o.loop) })
@@ -241,7 +262,11 @@ async function main(args: string[]): Promise<number> {
     perSecond: options.offerRate,
     burst: Math.max(10, options.offerRate * 5),
   });
-  const http = listen(options, signallingHandler(backend, { offerRate }), stop.signal);
+  const http = listen(options, signallingHandler(backend, { offerRate, token }), {
+    signal: stop.signal,
+    tls,
+  });
+  const scheme = tls ? "https" : "http";
   const bound = await http.address;
   const failure = Promise.withResolvers<number>();
   const context = {
@@ -263,7 +288,11 @@ async function main(args: string[]): Promise<number> {
     }
     starting = false;
     // RTSP for QGroundControl and VLC, from the tee every webrtcbin viewer of each stream shares.
-    rtsp = startRtsp(
+    // gst-rtsp-server's own authentication is not built yet: with a token, no unauthenticated RTSP.
+    if (token !== undefined && options.rtspPort !== 0) {
+      log.info("RTSP off: --token protects the API, and RTSP cannot ask for the token yet");
+    }
+    rtsp = token !== undefined ? undefined : startRtsp(
       streams.flatMap((s) => s.output.kind === "tee" ? [{ name: s.name, feed: s.sender }] : []),
       options.host,
       { port: options.rtspPort },
@@ -313,7 +342,7 @@ async function main(args: string[]): Promise<number> {
   const [main] = streams;
 
   const beaconFor = (address: string): Beacon => {
-    const base = `http://${urlHost(address)}:${bound.port}`;
+    const base = `${scheme}://${urlHost(address)}:${bound.port}`;
     const beacon: Beacon = {
       type: "beacon",
       service: SERVICE,
@@ -372,7 +401,7 @@ async function main(args: string[]): Promise<number> {
     (s.encoder ? `${s.encoder.element} ${s.options.bitrateKbps} kbit/s` : "passthrough (no encoder)");
   log.info(
     `${PROGRAM} "${options.name}": ${encoding(main)}; ` +
-      `signalling http://${urlHost(shownHost)}:${bound.port}/ (${
+      `signalling ${scheme}://${urlHost(shownHost)}:${bound.port}/ (${
         page ? "browser viewer at /, " : ""
       }POST /offer, POST /whep, GET /api/status, GET /stream.sdp)` +
       media + (rtsp?.serves(main.name) ? `; RTSP ${rtspUrl(shownHost, rtsp.port, main.name)}` : "") +

@@ -23,13 +23,19 @@ const CHROMIUM_FLAGS = [
   "--disable-features=WebRtcHideLocalIpsWithMdns",
 ];
 
-/** Debian's Chromium, headless, in a fresh profile; `close()` quits it and removes the profile. */
-export async function launchChromium(): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
+/**
+ * Debian's Chromium, headless, in a fresh profile; `close()` quits it and removes the profile.
+ * `ignoreHTTPSErrors`: accept a test's self-signed certificate.
+ */
+export async function launchChromium(
+  options: { ignoreHTTPSErrors?: boolean } = {},
+): Promise<{ browser: BrowserContext; close(): Promise<void> }> {
   const profile = await Deno.makeTempDir();
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: CHROMIUM_FLAGS,
+    ignoreHTTPSErrors: options.ignoreHTTPSErrors === true,
   });
   return {
     browser,

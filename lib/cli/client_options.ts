@@ -14,6 +14,13 @@ import { DECODER_NAMES, type DecoderName } from "../media/receiver.ts";
 import { isStreamName } from "../signalling/stream_name.ts";
 
 export interface ClientOptions {
+  /** The server's access token (--token), or the file holding it (--token-file). */
+  token?: string;
+  tokenFile?: string;
+  /** A CA certificate (PEM file) to trust for the server's HTTPS (--ca-cert); it implies HTTPS. */
+  caCert?: string;
+  /** Signalling over HTTPS (--host https://…, or --ca-cert). */
+  https: boolean;
   /** The server's stream to watch (--stream NAME; absent: its first). */
   stream?: string;
   /** Find the server by discovery instead of --host. */
@@ -68,6 +75,9 @@ Finding the server
   --signal-port N            the server's signalling port (default 8080)
   --name NAME                with --auto: the server announcing this name
   --stream NAME              which of the server's cameras (rov-server --stream; default its first)
+  --token SECRET             the server's access token (rov-server --token); --token-file PATH reads it
+  --ca-cert FILE             trust this CA certificate (PEM) for the server's HTTPS (rov-server
+                             --tls-cert); https://HOST:PORT in --host uses the system's CAs
   --discovery-port N         UDP discovery port (default 5003)
   --discovery-timeout S      say so when no server answers within S seconds (default 5); with
                              --no-reconnect, exit then
@@ -124,6 +134,9 @@ export function parseClientOptions(args: string[]): ClientOptions {
         auto: { type: "boolean" },
         host: { type: "string" },
         stream: { type: "string" },
+        token: { type: "string" },
+        "token-file": { type: "string" },
+        "ca-cert": { type: "string" },
         "signal-port": { type: "string" },
         name: { type: "string" },
         "discovery-port": { type: "string" },
@@ -190,6 +203,10 @@ export function parseClientOptions(args: string[]): ClientOptions {
     auto,
     host,
     stream: streamOption(str("stream")),
+    token: str("token"),
+    tokenFile: str("token-file"),
+    caCert: str("ca-cert"),
+    https: address?.https === true || str("ca-cert") !== undefined,
     signalPort: signalPort(address?.port, intOption("signal-port", str("signal-port"), 1, 65535)),
     discoveryPort: intOption("discovery-port", str("discovery-port"), 1, 65535) ?? 5003,
     discoveryTimeoutS: numberOption("discovery-timeout", str("discovery-timeout"), 0.1, 3600) ?? 5,
@@ -223,10 +240,13 @@ export function parseClientOptions(args: string[]): ClientOptions {
  * --host as pilots write it: an address or name, HOST:PORT, [IPv6]:PORT, or the signalling URL the
  * server prints (http://HOST:PORT/).
  */
-export function serverAddress(value: string | undefined): { host: string; port?: number } | undefined {
+export function serverAddress(
+  value: string | undefined,
+): { host: string; port?: number; https?: boolean } | undefined {
   if (value === undefined) return undefined;
-  const url = /^https?:\/\/([^/]+)\/?$/.exec(value);
-  const hostPort = url?.[1] ?? value;
+  const url = /^(https?):\/\/([^/]+)\/?$/.exec(value);
+  const hostPort = url?.[2] ?? value;
+  const https = url?.[1] === "https" ? { https: true } : {};
   const bracketed = /^\[([0-9A-Fa-f:.]+)\](?::(\d+))?$/.exec(hostPort);
   const single = /^([^:]+):(\d+)$/.exec(hostPort);
   const [host, port] = bracketed
@@ -234,8 +254,8 @@ export function serverAddress(value: string | undefined): { host: string; port?:
     : single
     ? [single[1], single[2]]
     : [hostPort];
-  if (port === undefined) return { host };
-  return { host, port: intOption("host", port, 1, 65535) };
+  if (port === undefined) return { host, ...https };
+  return { host, port: intOption("host", port, 1, 65535), ...https };
 }
 
 function signalPort(fromHost: number | undefined, given: number | undefined): number {

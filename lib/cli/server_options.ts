@@ -65,6 +65,12 @@ export interface ServerOptions {
   jpegDecoder?: string;
   /** The IP camera's stream, for --source rtsp. */
   url?: string;
+  /** The access token every API request must carry (--token), or the file holding it (--token-file). */
+  token?: string;
+  tokenFile?: string;
+  /** HTTPS for signalling: certificate chain and key (PEM files). */
+  tlsCert?: string;
+  tlsKey?: string;
   /** This stream's name: /whep/NAME, rtsp://HOST:PORT/NAME, rov-client --stream NAME (default "video"). */
   streamName: string;
   /** The other cameras (--stream), each with its own source options and the rest of these. */
@@ -120,6 +126,9 @@ Network
   --record DIR               record from the start into DIR: fragmented MP4 of the one encode, a new
                              file every 10 min (POST /api/recording switches it on and off)
   --record-dir DIR           where POST /api/recording records without --record (default ./recordings)
+  --token SECRET             every API request must carry Authorization: Bearer SECRET (WHEP, /offer,
+                             /api/*; the page asks once); --token-file PATH reads it from a file
+  --tls-cert FILE, --tls-key FILE  signalling over HTTPS with this certificate (PEM)
   --mavlink LINK             MAVLink camera component, so QGroundControl lists the stream by itself:
                              udpout:HOST:PORT, udpin:ADDR:PORT or serial:DEVICE:BAUD (default off)
   --mavlink-sysid N          the vehicle's MAVLink system id (default 1)
@@ -195,6 +204,10 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         "file-passthrough": { type: "boolean" },
         url: { type: "string" },
         stream: { type: "string", multiple: true },
+        token: { type: "string" },
+        "token-file": { type: "string" },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
         "stream-name": { type: "string" },
         verbose: { type: "boolean" },
         help: { type: "boolean", short: "h" },
@@ -262,6 +275,9 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
   if (name.length === 0 || name.length > 64) {
     throw new CliError("Invalid --name: expected 1 to 64 characters");
   }
+  if ((str("tls-cert") === undefined) !== (str("tls-key") === undefined)) {
+    throw new CliError("--tls-cert and --tls-key go together: give both (PEM files)");
+  }
   const options: ServerOptions = {
     source,
     device: intOption("device", str("device"), 0, 255) ?? 0,
@@ -304,6 +320,10 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
       (str("encoder") === undefined &&
         (source === "rtsp" || (source === "pipeline" && pipelineGivesH264(pipeline ?? "")))),
     url,
+    token: str("token"),
+    tokenFile: str("token-file"),
+    tlsCert: str("tls-cert"),
+    tlsKey: str("tls-key"),
     streamName: streamNameOption("stream-name", str("stream-name")) ?? DEFAULT_STREAM,
     streams: [],
     doctor: positionals[0] === "doctor",

@@ -29,7 +29,7 @@ export async function locateStream(options: ClientOptions, signal: AbortSignal):
     if (options.transport === "rtp") {
       const control = options.host === undefined
         ? undefined
-        : new URL(offerUrl(options.host, options.signalPort)).origin;
+        : new URL(offerUrl(options.host, options.signalPort, options)).origin;
       return {
         kind: "rtp",
         input: {
@@ -42,7 +42,7 @@ export async function locateStream(options: ClientOptions, signal: AbortSignal):
         stamps: control !== undefined && (await serverTraits(control, { signal })).stamps,
       };
     }
-    return { kind: "webrtc", offerUrl: offerUrl(options.host!, options.signalPort) };
+    return { kind: "webrtc", offerUrl: offerUrl(options.host!, options.signalPort, options) };
   }
   const targets = options.discoveryAddresses ?? broadcastTargets(ipv4Interfaces());
   log.info(

@@ -5,11 +5,12 @@ import {
   type SessionDescription,
   SignallingError,
 } from "./session_description.ts";
+import { serverFetch } from "./server_access.ts";
 
 /** The URL of a server's offer endpoint from its host and port (IPv6 literals bracketed). */
-export function offerUrl(host: string, port: number): string {
+export function offerUrl(host: string, port: number, options: { https?: boolean } = {}): string {
   const h = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
-  return `http://${h}:${port}/offer`;
+  return `${options.https ? "https" : "http"}://${h}:${port}/offer`;
 }
 
 /** Posts `offer` to `url` and returns the server's answer (its SDP, and rov-server's viewer id and engine). */
@@ -22,7 +23,7 @@ export async function postOffer(
   const { signal, timeout } = withTimeout(options.signal, timeoutMs);
   let response: Response;
   try {
-    response = await fetch(url, {
+    response = await serverFetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: encodeSessionDescription({ type: "offer", sdp: offer, stream: options.stream }),
@@ -58,7 +59,7 @@ export async function viewerLiveness(
 ): Promise<ViewerLiveness> {
   const { signal, timeout } = withTimeout(options.signal, options.timeoutMs ?? 500);
   try {
-    const response = await fetch(`${origin}/api/viewers/${encodeURIComponent(id)}`, { signal });
+    const response = await serverFetch(`${origin}/api/viewers/${encodeURIComponent(id)}`, { signal });
     if (!response.ok) {
       await response.body?.cancel();
       return "unknown";
@@ -82,7 +83,10 @@ export async function hangUp(
 ): Promise<void> {
   const { signal } = withTimeout(options.signal, options.timeoutMs ?? 300);
   try {
-    const response = await fetch(`${origin}/whep/${encodeURIComponent(id)}`, { method: "DELETE", signal });
+    const response = await serverFetch(`${origin}/whep/${encodeURIComponent(id)}`, {
+      method: "DELETE",
+      signal,
+    });
     await response.body?.cancel();
   } catch {
     // gone already, or unreachable: nothing to do
@@ -104,7 +108,7 @@ export async function serverTraits(
 ): Promise<ServerTraits> {
   const { signal } = withTimeout(options.signal, options.timeoutMs ?? 2000);
   try {
-    const response = await fetch(`${origin}/api/status`, { signal });
+    const response = await serverFetch(`${origin}/api/status`, { signal });
     if (!response.ok) {
       await response.body?.cancel();
       return { stamps: false };

@@ -14,6 +14,7 @@ import { wallClockMs } from "../wall_clock.ts";
 import { OfferRateLimit } from "./offer_rate_limit.ts";
 import { parseRecordingRequest } from "./recording_request.ts";
 import { isStreamName, STREAM_NAME } from "./stream_name.ts";
+import { bearerMatches, REALM } from "./server_access.ts";
 import {
   encodeSessionDescription,
   MAX_SDP_BYTES,
@@ -73,8 +74,8 @@ const WHEP_PATH = new RegExp(`^/whep(?:/(${STREAM_NAME.source.slice(1, -1)}))?$`
 const CORS = {
   "access-control-allow-origin": "*",
   "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
-  "access-control-allow-headers": "content-type",
-  "access-control-expose-headers": "location",
+  "access-control-allow-headers": "content-type, authorization",
+  "access-control-expose-headers": "location, www-authenticate",
 };
 
 function reply(status: number, body: string, type = "text/plain; charset=utf-8", extra = {}): Response {
@@ -146,9 +147,10 @@ function limitOffers(limit: OfferRateLimit, info: RequestInfo | undefined): void
  */
 export function signallingHandler(
   backend: SignallingBackend,
-  options: { offerRate?: OfferRateLimit } = {},
+  options: { offerRate?: OfferRateLimit; token?: string } = {},
 ): (request: Request, info?: RequestInfo) => Promise<Response> {
   const offerRate = options.offerRate ?? new OfferRateLimit();
+  const { token } = options;
   return async (request: Request, info?: RequestInfo): Promise<Response> => {
     const received = wallClockMs();
     const { pathname, searchParams } = new URL(request.url);
@@ -158,6 +160,22 @@ export function signallingHandler(
       if (pathname === "/" && backend.viewerPage !== undefined) {
         const page = backend.viewerPage;
         return expect(request, "GET", () => reply(200, page, "text/html; charset=utf-8"));
+      }
+      // Past the page (which holds nothing and asks for the token) and /healthz, the token.
+      if (token !== undefined) {
+        const header = request.headers.get("authorization");
+        if (!bearerMatches(header, token)) {
+          await request.body?.cancel();
+          const error = header === null ? "" : `, error="invalid_token"`;
+          return reply(
+            401,
+            header === null
+              ? "This server needs its access token: Authorization: Bearer TOKEN (rov-client --token)\n"
+              : "Wrong access token\n",
+            undefined,
+            { "www-authenticate": `Bearer realm="${REALM}"${error}` },
+          );
+        }
       }
       if (pathname === "/api/status") return expect(request, "GET", () => json(200, backend.status()));
       if (pathname === CLOCK_PATH) {

@@ -15,6 +15,7 @@ import {
 } from "./clock_exchange.ts";
 import { encodeTelemetry, type ViewerFigures } from "./telemetry.ts";
 import { log } from "../log.ts";
+import { serverFetch } from "./server_access.ts";
 
 const KEYFRAME_INTERVAL_MS = 300;
 
@@ -46,7 +47,7 @@ export class HttpKeyFrames {
     this.#last = now;
     this.sent++;
     const signal = AbortSignal.any([this.#signal, AbortSignal.timeout(TIMEOUT_MS)]);
-    fetch(new URL(this.#path, this.#origin), { method: "POST", signal }).then(async (response) => {
+    serverFetch(new URL(this.#path, this.#origin), { method: "POST", signal }).then(async (response) => {
       await response.body?.cancel();
       if (!response.ok) throw new ClockExchangeError(`POST ${KEYFRAME_PATH} answered ${response.status}`);
     }).catch((error) => options.onError?.(error));
@@ -124,7 +125,7 @@ export class RtpControl {
   async #fetch(path: string, method: string, body?: string): Promise<Response> {
     const signal = AbortSignal.any([this.#signal, AbortSignal.timeout(TIMEOUT_MS)]);
     const headers = body === undefined ? undefined : { "content-type": "application/json" };
-    const response = await fetch(new URL(path, this.#base), { method, signal, body, headers });
+    const response = await serverFetch(new URL(path, this.#base), { method, signal, body, headers });
     if (!response.ok) {
       await response.body?.cancel();
       throw new ClockExchangeError(`${method} ${path} answered ${response.status}`);

@@ -167,7 +167,7 @@ Deno.test("signallingHandler serves the browser viewer at / when the server has 
   const response = await signallingHandler({ ...backend(), viewerPage: page })(new Request(BASE + "/"));
   assertEquals(response.status, 200);
   assertEquals(response.headers.get("content-type"), "text/html; charset=utf-8");
-  assertMatch(await response.text(), /fetch\(whepUrl, \{\s*method: "POST"/);
+  assertMatch(await response.text(), /api\(whepUrl, \{\s*method: "POST"/);
   assertEquals((await signallingHandler(backend())(new Request(BASE + "/"))).status, 404);
 });
 
