@@ -19,10 +19,8 @@ Deno.test("rov-server --stream serves two cameras: rov-client --stream gets each
   const rtspPort = freeTcpPort();
   const server = await startServer(["--stream", DOWN, "--rtsp-port", String(rtspPort)]);
   try {
-    assertMatch(
-      server.stderr.text,
-      /Stream "down": test 320x240@30 H\.264 x264enc 400 kbit\/s; POST \/whep\/down/,
-    );
+    // Logged just after the signalling line startServer waits for.
+    await server.stderr.wait(/Stream "down": test 320x240@30 H\.264 x264enc 400 kbit\/s; POST \/whep\/down/);
     const first = await runClient(viewerArgs(server, "--frames", "15"));
     assertEquals(first.code, 0, first.stderr);
     assertEquals(lastStatus(first.stdout).size, "640x360");
