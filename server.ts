@@ -138,18 +138,22 @@ async function main(args: string[]): Promise<number> {
   const ice = { addresses: hostAddresses(options.host, ipv4Interfaces()), stun: options.stun };
   const output = rtpOutput(options, engine?.engine);
   const level = h264Level(options.width || 1920, options.height || 1080, options.fps);
-  const sdpFor = (origin: string) =>
-    output.kind === "udp"
+  /** Where plain RTP goes: --transport rtp's destination, else the first --rtp (undefined: none). */
+  const rtpOut = () => output.kind === "udp" ? output : streams[0]?.rtpOutputs[0];
+  const sdpFor = (origin: string) => {
+    const rtp = rtpOut();
+    return rtp
       ? streamSdp({
-        address: output.host,
-        port: output.port,
-        ttl: output.ttl,
+        address: rtp.host,
+        port: rtp.port,
+        ttl: rtp.ttl,
         payloadType: RTP_PAYLOAD_TYPE,
         profileLevelId: profileLevelId(streams[0]?.profile ?? "constrained-baseline", level),
         origin,
         name: options.name,
       })
       : undefined;
+  };
   /** The stream of that name (undefined: the first); SignallingError when there is none. */
   const streamNamed = (name: string | undefined): ServedStream => {
     const stream = name === undefined ? streams[0] : streams.find((s) => s.name === name);
@@ -175,12 +179,8 @@ async function main(args: string[]): Promise<number> {
       if (rtsp?.serves(stream.name)) {
         list.push({ name: `${stream.name} (RTSP)`, uri: rtspUrl(host, rtsp.port, stream.name), ...common });
       }
-      if (stream.output.kind === "udp") {
-        list.push({
-          name: `${stream.name} (RTP)`,
-          uri: `udp://${stream.output.host}:${stream.output.port}`,
-          ...common,
-        });
+      for (const rtp of stream.output.kind === "udp" ? [stream.output] : stream.rtpOutputs) {
+        list.push({ name: `${stream.name} (RTP)`, uri: `udp://${rtp.host}:${rtp.port}`, ...common });
       }
       return list;
     });
@@ -234,11 +234,11 @@ async function main(args: string[]): Promise<number> {
         transport: options.transport,
         // The first stream's figures at the top, as before streams had names; each in `streams`.
         ...first,
-        rtp: output.kind === "udp" ? { address: output.host, port: output.port } : undefined,
+        rtp: rtpOut() ? { address: rtpOut()!.host, port: rtpOut()!.port } : undefined,
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
         eventLoopLagMs: Math.round(lag.lagMs),
         memoryMiB: memoryMiB(),
-        rtpViewers: output.kind === "udp" ? rtpViewers.current() : undefined,
+        rtpViewers: rtpOut() ? rtpViewers.current() : undefined,
         mavlink: camera ? { component: camera.component, requestsAnswered: camera.answered } : null,
         // RTSP's URLs (one per IPv4 address when bound to every interface) and its clients.
         rtsp: rtsp
@@ -355,7 +355,12 @@ async function main(args: string[]): Promise<number> {
         status: `${base}/api/status`,
         ...(rtsp?.serves(main.name) ? { rtsp: rtspUrl(address, rtsp.port, main.name) } : {}),
       },
-      transports: [options.transport],
+      // WebRTC, and plain RTP where it is sent too (--rtp): rov-client --auto picks (--prefer).
+      transports: output.kind === "udp"
+        ? ["rtp"]
+        : main.rtpOutputs.length > 0
+        ? ["webrtc", "rtp"]
+        : ["webrtc"],
       codec: "H264",
       width: main.options.width,
       height: main.options.height,
@@ -372,10 +377,11 @@ async function main(args: string[]): Promise<number> {
         ...(rtsp?.serves(s.name) ? { rtsp: rtspUrl(address, rtsp.port, s.name) } : {}),
       }));
     }
-    if (output.kind === "udp") {
+    const rtp = rtpOut();
+    if (rtp) {
       beacon.rtp = {
-        address: output.host,
-        port: output.port,
+        address: rtp.host,
+        port: rtp.port,
         payloadType: RTP_PAYLOAD_TYPE,
         encoding: "H264",
         clockRate: 90000,
@@ -395,7 +401,8 @@ async function main(args: string[]): Promise<number> {
 
   const media = output.kind === "udp"
     ? `; RTP to ${output.host}:${output.port}`
-    : `; WebRTC on the ${main.webrtc?.engine} engine`;
+    : `; WebRTC on the ${main.webrtc?.engine} engine` +
+      main.rtpOutputs.map((o) => `; RTP to ${o.host}:${o.port}`).join("");
   const encoding = (s: ServedStream) =>
     `${s.options.source} ${s.options.width}x${s.options.height}@${s.options.fps} H.264 ` +
     (s.encoder ? `${s.encoder.element} ${s.options.bitrateKbps} kbit/s` : "passthrough (no encoder)");

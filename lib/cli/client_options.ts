@@ -21,6 +21,8 @@ export interface ClientOptions {
   caCert?: string;
   /** Signalling over HTTPS (--host https://…, or --ca-cert). */
   https: boolean;
+  /** With --auto, a server sending both WebRTC and plain RTP (--rtp): which to take (default webrtc). */
+  prefer: "webrtc" | "rtp";
   /** The server's stream to watch (--stream NAME; absent: its first). */
   stream?: string;
   /** Find the server by discovery instead of --host. */
@@ -74,6 +76,8 @@ Finding the server
   --host ADDR                the server's address: HOST, HOST:PORT or the URL it prints
   --signal-port N            the server's signalling port (default 8080)
   --name NAME                with --auto: the server announcing this name
+  --prefer webrtc|rtp        with --auto, of a server that sends both (rov-server --rtp): which to
+                             receive (default webrtc)
   --stream NAME              which of the server's cameras (rov-server --stream; default its first)
   --token SECRET             the server's access token (rov-server --token); --token-file PATH reads it
   --ca-cert FILE             trust this CA certificate (PEM) for the server's HTTPS (rov-server
@@ -134,6 +138,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
         auto: { type: "boolean" },
         host: { type: "string" },
         stream: { type: "string" },
+        prefer: { type: "string" },
         token: { type: "string" },
         "token-file": { type: "string" },
         "ca-cert": { type: "string" },
@@ -203,6 +208,7 @@ export function parseClientOptions(args: string[]): ClientOptions {
     auto,
     host,
     stream: streamOption(str("stream")),
+    prefer: choiceOption("prefer", str("prefer"), ["webrtc", "rtp"] as const) ?? "webrtc",
     token: str("token"),
     tokenFile: str("token-file"),
     caCert: str("ca-cert"),

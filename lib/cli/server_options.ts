@@ -55,6 +55,8 @@ export interface ServerOptions {
   rtpPort: number;
   /** Interface name for multicast (default: the system's route). */
   rtpInterface?: string;
+  /** Plain RTP next to WebRTC (--rtp HOST:PORT, repeatable): multicast groups or unicast addresses. */
+  rtp: { host: string; port: number }[];
   /** Also write the RTP stream's SDP to this file. */
   sdpFile?: string;
   filePassthrough: boolean;
@@ -143,6 +145,9 @@ Network
                              libnice are installed, else werift, pure TypeScript)
   --transport webrtc|rtp     webrtc (default): each viewer negotiates; rtp: plain RTP/UDP from GStreamer,
                              no JavaScript on the media path, for the highest bitrates
+  --rtp HOST:PORT            also send plain RTP there, from the same encode, next to WebRTC (repeatable;
+                             a multicast group, TTL 1, or a unicast address; RTCP on PORT+1; the first
+                             is /stream.sdp); needs the gstreamer engine
   --rtp-host ADDR            RTP destination: a multicast group (default 239.255.0.1, TTL 1) or a
                              viewer's unicast address
   --rtp-port N               RTP destination port (default 5004; QGroundControl listens on 5600)
@@ -198,6 +203,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         encoder: { type: "string" },
         transport: { type: "string" },
         "rtp-host": { type: "string" },
+        rtp: { type: "string", multiple: true },
         "rtp-port": { type: "string" },
         "rtp-interface": { type: "string" },
         "sdp-file": { type: "string" },
@@ -310,6 +316,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     encoder: choiceOption("encoder", str("encoder"), ["auto", ...ENCODER_NAMES] as const) ?? "auto",
     transport,
     rtpHost: hostOption("rtp-host", str("rtp-host")) ?? "239.255.0.1",
+    rtp: ((values.rtp as string[] | undefined) ?? []).map(rtpDestination),
     // RTCP goes to the port above.
     rtpPort: intOption("rtp-port", str("rtp-port"), 1, 65534) ?? 5004,
     rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
@@ -331,6 +338,9 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     help: values.help === true,
     version: values.version === true,
   };
+  if (options.rtp.length > 0 && transport === "rtp") {
+    throw new CliError("--rtp adds RTP next to WebRTC: with --transport rtp, use --rtp-host and --rtp-port");
+  }
   const specs = (values.stream as string[] | undefined) ?? [];
   if (specs.length > 0 && transport === "rtp") {
     throw new CliError("--stream needs --transport webrtc (plain RTP sends one stream to one port)");
@@ -347,7 +357,18 @@ const STREAM_VALUES = ["source", "device", "file", "url", "width", "height", "fp
 const STREAM_FLAGS = ["no-loop", "file-passthrough", "max-quality"];
 /** Options whose value may hold commas: the rest of the spec is theirs. */
 const STREAM_TAILS = ["pipeline"];
-const STREAM_ONLY = ["stream", "stream-name"];
+/** Options of the first camera alone (a --stream never sends --rtp: its port would be taken twice). */
+const STREAM_ONLY = ["stream", "stream-name", "rtp"];
+
+/** --rtp HOST:PORT (an IPv6 address in brackets). */
+function rtpDestination(value: string): { host: string; port: number } {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\s]+)):(\d+)$/.exec(value);
+  if (!match) throw new CliError(`Invalid --rtp "${value}": expected HOST:PORT, e.g. 239.255.0.2:5600`);
+  return {
+    host: hostOption("rtp", match[1] ?? match[2])!,
+    port: intOption("rtp", match[3], 1, 65534)!,
+  };
+}
 
 /** A stream name: lower case, digits, - and _, as it appears in URLs. */
 function streamNameOption(option: string, value: string | undefined): string | undefined {

@@ -56,7 +56,9 @@ export async function locateStream(options: ClientOptions, signal: AbortSignal):
     signal,
   });
   const b = found.beacon;
-  const via = b.rtp ? `RTP ${b.rtp.address}:${b.rtp.port}` : "WebRTC";
+  // A server that sends both: WebRTC (each viewer its own session, loss repaired) unless --prefer rtp.
+  const rtp = b.rtp && (options.prefer === "rtp" || !b.transports.includes("webrtc")) ? b.rtp : undefined;
+  const via = rtp ? `RTP ${rtp.address}:${rtp.port}` : "WebRTC";
   log.info(
     `Found rov-server "${b.name}" at ${found.address}: ${b.width}x${b.height}@${b.fps} ${b.codec} over ${via}`,
   );
@@ -68,12 +70,12 @@ export async function locateStream(options: ClientOptions, signal: AbortSignal):
       );
     }
   }
-  if (!b.rtp) return { kind: "webrtc", offerUrl: b.urls.offer };
+  if (!rtp) return { kind: "webrtc", offerUrl: b.urls.offer };
   // Unicast RTP is addressed to this machine: listen on every address; multicast: join the group.
-  const address = isMulticast(b.rtp.address) ? b.rtp.address : "0.0.0.0";
+  const address = isMulticast(rtp.address) ? rtp.address : "0.0.0.0";
   return {
     kind: "rtp",
-    input: { kind: "udp", address, port: b.rtp.port, multicastInterface: options.rtpInterface },
+    input: { kind: "udp", address, port: rtp.port, multicastInterface: options.rtpInterface },
     control: new URL(b.urls.status).origin,
     stamps: b.stamps === true,
   };

@@ -116,19 +116,42 @@ function outputDescription(output: RtpOutput): string {
     // sync=false: packets go out the moment they exist; the source already paces them.
     return `appsink name=${SENDER_APPSINK} sync=false async=false max-buffers=5000 drop=true enable-last-sample=false`;
   }
+  return ["session.send_rtp_sink", udpRtpDescription(output, SENDER_APPSINK)].join(" ");
+}
+
+/** A UDP destination of plain RTP (--transport rtp, or --rtp next to WebRTC). */
+export type UdpDestination = Extract<RtpOutput, { kind: "udp" }>;
+
+/**
+ * The RTP session and its two UDP sinks after an RTP payloader: packets to `output`, RTCP sender
+ * reports (capture times) to the port above. `sink` names the RTP udpsink.
+ */
+function udpRtpDescription(output: UdpDestination, sink: string): string {
   const iface = output.multicastInterface ? ` multicast-iface=${output.multicastInterface}` : "";
   const udp = `host=${output.host} ttl-mc=${output.ttl} auto-multicast=true${iface} sync=false async=false`;
   return [
-    "session.send_rtp_sink",
     // RTCP sender reports map RTP time to the wall clock (NTP) at *capture*, not at sending:
     // receivers turn that into each frame's capture time (the built-in latency figure). One a
     // second, so a viewer has the mapping within about a second of joining.
     "rtpsession name=session ntp-time-source=ntp rtcp-sync-send-time=false rtcp-min-interval=1000000000",
     // No JavaScript on this path: the kernel gets each packet straight from GStreamer.
-    `session.send_rtp_src ! udpsink name=${SENDER_APPSINK} ${udp} port=${output.port} buffer-size=4194304`,
+    `session.send_rtp_src ! udpsink name=${sink} ${udp} port=${output.port} buffer-size=4194304`,
     // RTCP on the next port up (RFC 3550), where ffmpeg, VLC and rov-client look for it.
     `session.send_rtcp_src ! udpsink name=rtcp ${udp} port=${rtcpPort(output.port)}`,
   ].join(" ");
+}
+
+/**
+ * Plain RTP next to WebRTC (--rtp HOST:PORT): a branch behind the tee, payloaded once for that
+ * destination, with its RTCP, as --transport rtp sends it.
+ */
+export function rtpBranchDescription(output: UdpDestination): string {
+  return [
+    // Its own thread; the oldest frame goes first, so a slow network never holds back the encoder.
+    "queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream",
+    payloaderDescription(RTP_PAYLOAD_TYPE),
+    "session.send_rtp_sink " + udpRtpDescription(output, "rtp_out"),
+  ].join(" ! ");
 }
 
 /** The RTCP port that goes with an RTP port: the next one up. */

@@ -16,7 +16,8 @@ import { type EncoderName, encoderProfile } from "../media/encoder.ts";
 import type { H264Profile } from "../media/h264.ts";
 import { type Choice, chooseEncoder } from "../media/codec_choice.ts";
 import { gstRegistry } from "../media/codec_probe.ts";
-import type { RtpOutput } from "../media/sender.ts";
+import { rtpBranchDescription, type RtpOutput, type UdpDestination } from "../media/sender.ts";
+import { CliError } from "../cli/cli_error.ts";
 import { SenderPipeline } from "../media/sender_pipeline.ts";
 import { isMulticast } from "../media/receiver.ts";
 import { Recorder } from "../media/recorder.ts";
@@ -109,6 +110,8 @@ export class ServedStream {
   readonly recorder: Recorder | undefined;
   /** Only rov-server's own pictures carry pixel stamps; a camera's or a file's never do. */
   readonly stamps: boolean;
+  /** Plain RTP sent next to WebRTC (--rtp), each from a branch behind the tee. */
+  readonly rtpOutputs: UdpDestination[];
   #closed = false;
 
   private constructor(fields: {
@@ -119,7 +122,9 @@ export class ServedStream {
     sender: SenderPipeline;
     webrtc: WebRtcServer | undefined;
     recorder: Recorder | undefined;
+    rtpOutputs: UdpDestination[];
   }) {
+    this.rtpOutputs = fields.rtpOutputs;
     this.name = fields.options.streamName;
     this.options = fields.options;
     this.encoder = fields.encoder;
@@ -188,7 +193,24 @@ export class ServedStream {
     });
     const requestKeyFrame = () => sender.requestKeyFrame();
     let webrtc: WebRtcServer | undefined;
+    const rtpOutputs: UdpDestination[] = [];
     try {
+      if (options.rtp.length > 0 && output.kind !== "tee") {
+        throw new CliError("--rtp is sent from the gstreamer engine's tee: not with --webrtc-engine werift");
+      }
+      for (const { host, port } of options.rtp) {
+        const destination: UdpDestination = {
+          kind: "udp",
+          host,
+          port,
+          ttl: 1,
+          multicastInterface: isMulticast(host) ? options.rtpInterface : undefined,
+        };
+        const description = rtpBranchDescription(destination);
+        log.debug(`RTP output to ${host}:${port}: ${description}`);
+        sender.addBranch(description);
+        rtpOutputs.push(destination);
+      }
       if (output.kind === "tee") {
         webrtc = native = new GstServer({
           ice: context.ice,
@@ -216,7 +238,7 @@ export class ServedStream {
       await sender.close();
       throw error;
     }
-    return new ServedStream({ options, encoder, profile, output, sender, webrtc, recorder });
+    return new ServedStream({ options, encoder, profile, output, sender, webrtc, recorder, rtpOutputs });
   }
 
   /** Answers a viewer's offer; SignallingError when it cannot be served now. */
@@ -286,6 +308,12 @@ export class ServedStream {
       packetsShed: webrtc?.packetsShed ?? 0,
       viewers: webrtc?.viewers() ?? [],
       recording: this.recorder?.state ?? null,
+      // Every way out of this one encode.
+      outputs: [
+        ...(webrtc ? [{ kind: "webrtc", engine: webrtc.engine, viewers: webrtc.viewers().length }] : []),
+        ...(output.kind === "udp" ? [{ kind: "rtp", host: output.host, port: output.port }] : []),
+        ...this.rtpOutputs.map((o) => ({ kind: "rtp", host: o.host, port: o.port })),
+      ],
     };
   }
 
