@@ -1,0 +1,52 @@
+/**
+ * Scale-out through Janus: rov-server sends one RTP stream (--rtp) to a Janus streaming mountpoint
+ * on loopback, and viewers watch through Janus, not the vehicle.
+ */
+import { assert, assertEquals } from "../support/assert.ts";
+import { startServer } from "../support/processes.ts";
+import { hasJanus, janusViewerScript, startJanus } from "../support/janus.ts";
+import { launchChromium } from "../../bench/chromium.ts";
+
+Deno.test({
+  name:
+    "through Janus, 4 Chromium viewers decode while the vehicle sends one RTP stream and serves no viewer itself",
+  ignore: !(await hasJanus()),
+  async fn() {
+    await using janus = await startJanus();
+    const server = await startServer(["--rtp", `127.0.0.1:${janus.videoPort}`]);
+    const { browser, close } = await launchChromium();
+    try {
+      const tabs = [];
+      for (let i = 0; i < 4; i++) {
+        const tab = await browser.newPage();
+        // Janus's own origin (a JSON page of its API): same-origin requests, a secure context on loopback.
+        await tab.goto(`${janus.api}/info`);
+        await tab.evaluate(janusViewerScript(janus.api, 1));
+        tabs.push(tab);
+      }
+      for (const [i, tab] of tabs.entries()) {
+        await tab.waitForFunction(`(globalThis.janusFrames ?? 0) > 30`, undefined, { timeout: 30_000 })
+          .catch((error) => {
+            throw new Error(
+              `Viewer ${i + 1} through Janus: ${error.message}\n${janus.output.text.slice(-2000)}`,
+            );
+          });
+      }
+      const sizes = await Promise.all(
+        tabs.map((tab) => tab.evaluate(`document.querySelector("video").videoWidth`)),
+      );
+      assertEquals(sizes, [640, 640, 640, 640]);
+      const status = await (await fetch(`${server.url}/api/status`)).json();
+      assertEquals(status.viewers.length, 0, "no viewer on the vehicle itself");
+      assertEquals(
+        status.outputs.filter((o: { kind: string }) => o.kind === "rtp").length,
+        1,
+        "one RTP stream",
+      );
+      assert(status.framesEncoded > 60);
+    } finally {
+      await close();
+      assertEquals(await server.stop(), 0, server.stderr.text);
+    }
+  },
+});
