@@ -141,6 +141,9 @@ function udpRtpDescription(output: UdpDestination, sink: string): string {
   ].join(" ");
 }
 
+/** The udpsink of an --rtp branch (its bytes-served: what that output has sent). */
+export const RTP_BRANCH_SINK = "rtp_out";
+
 /**
  * Plain RTP next to WebRTC (--rtp HOST:PORT): a branch behind the tee, payloaded once for that
  * destination, with its RTCP, as --transport rtp sends it.
@@ -150,7 +153,7 @@ export function rtpBranchDescription(output: UdpDestination): string {
     // Its own thread; the oldest frame goes first, so a slow network never holds back the encoder.
     "queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream",
     payloaderDescription(RTP_PAYLOAD_TYPE),
-    "session.send_rtp_sink " + udpRtpDescription(output, "rtp_out"),
+    "session.send_rtp_sink " + udpRtpDescription(output, RTP_BRANCH_SINK),
   ].join(" ! ");
 }
 

@@ -16,7 +16,13 @@ import { type EncoderName, encoderProfile } from "../media/encoder.ts";
 import type { H264Profile } from "../media/h264.ts";
 import { type Choice, chooseEncoder } from "../media/codec_choice.ts";
 import { gstRegistry } from "../media/codec_probe.ts";
-import { rtpBranchDescription, type RtpOutput, type UdpDestination } from "../media/sender.ts";
+import {
+  RTP_BRANCH_SINK,
+  rtpBranchDescription,
+  type RtpOutput,
+  type UdpDestination,
+} from "../media/sender.ts";
+import type { Element } from "../ffi/element.ts";
 import { CliError } from "../cli/cli_error.ts";
 import { SenderPipeline } from "../media/sender_pipeline.ts";
 import { isMulticast } from "../media/receiver.ts";
@@ -112,6 +118,8 @@ export class ServedStream {
   readonly stamps: boolean;
   /** Plain RTP sent next to WebRTC (--rtp), each from a branch behind the tee. */
   readonly rtpOutputs: UdpDestination[];
+  /** Each --rtp branch's udpsink, for the bytes it has sent. */
+  #rtpSinks: Element[];
   #closed = false;
 
   private constructor(fields: {
@@ -123,8 +131,10 @@ export class ServedStream {
     webrtc: WebRtcServer | undefined;
     recorder: Recorder | undefined;
     rtpOutputs: UdpDestination[];
+    rtpSinks: Element[];
   }) {
     this.rtpOutputs = fields.rtpOutputs;
+    this.#rtpSinks = fields.rtpSinks;
     this.name = fields.options.streamName;
     this.options = fields.options;
     this.encoder = fields.encoder;
@@ -194,6 +204,7 @@ export class ServedStream {
     const requestKeyFrame = () => sender.requestKeyFrame();
     let webrtc: WebRtcServer | undefined;
     const rtpOutputs: UdpDestination[] = [];
+    const rtpSinks: Element[] = [];
     try {
       if (options.rtp.length > 0 && output.kind !== "tee") {
         throw new CliError("--rtp is sent from the gstreamer engine's tee: not with --webrtc-engine werift");
@@ -208,7 +219,7 @@ export class ServedStream {
         };
         const description = rtpBranchDescription(destination);
         log.debug(`RTP output to ${host}:${port}: ${description}`);
-        sender.addBranch(description);
+        rtpSinks.push(sender.addBranch(description).element(RTP_BRANCH_SINK));
         rtpOutputs.push(destination);
       }
       if (output.kind === "tee") {
@@ -238,7 +249,17 @@ export class ServedStream {
       await sender.close();
       throw error;
     }
-    return new ServedStream({ options, encoder, profile, output, sender, webrtc, recorder, rtpOutputs });
+    return new ServedStream({
+      options,
+      encoder,
+      profile,
+      output,
+      sender,
+      webrtc,
+      recorder,
+      rtpOutputs,
+      rtpSinks,
+    });
   }
 
   /** Answers a viewer's offer; SignallingError when it cannot be served now. */
@@ -312,7 +333,13 @@ export class ServedStream {
       outputs: [
         ...(webrtc ? [{ kind: "webrtc", engine: webrtc.engine, viewers: webrtc.viewers().length }] : []),
         ...(output.kind === "udp" ? [{ kind: "rtp", host: output.host, port: output.port }] : []),
-        ...this.rtpOutputs.map((o) => ({ kind: "rtp", host: o.host, port: o.port })),
+        // Bytes sent to each: what the vehicle's upstream carries for it, however many watch beyond.
+        ...this.rtpOutputs.map((o, i) => ({
+          kind: "rtp",
+          host: o.host,
+          port: o.port,
+          bytesSent: Number(this.#rtpSinks[i].get("bytes-served")),
+        })),
       ],
     };
   }
@@ -322,6 +349,7 @@ export class ServedStream {
     if (this.#closed) return;
     this.#closed = true;
     await this.webrtc?.close();
+    for (const sink of this.#rtpSinks) sink.close();
     await this.recorder?.close();
     await this.sender.close();
   }

@@ -15,7 +15,20 @@ Deno.test({
     await using janus = await startJanus();
     const server = await startServer(["--rtp", `127.0.0.1:${janus.videoPort}`]);
     const { browser, close } = await launchChromium();
+    /** The vehicle's RTP bytes a second over `ms`, from its /api/status. */
+    const upstream = async (ms: number) => {
+      const sent = async () =>
+        ((await (await fetch(`${server.url}/api/status`)).json()).outputs as {
+          kind: string;
+          bytesSent: number;
+        }[])
+          .find((o) => o.kind === "rtp")!.bytesSent;
+      const before = await sent();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return (await sent() - before) / (ms / 1000);
+    };
     try {
+      const alone = await upstream(3000);
       const tabs = [];
       for (let i = 0; i < 4; i++) {
         const tab = await browser.newPage();
@@ -44,6 +57,13 @@ Deno.test({
         "one RTP stream",
       );
       assert(status.framesEncoded > 60);
+      const watched = await upstream(3000);
+      console.log(
+        `vehicle upstream: ${(alone * 8 / 1e6).toFixed(2)} Mbit/s with no viewer, ` +
+          `${(watched * 8 / 1e6).toFixed(2)} Mbit/s with 4 watching through Janus`,
+      );
+      // One stream, whoever watches: the rate is the encoder's (a keyframe more or less), not ×4.
+      assert(watched < alone * 1.5 && watched > alone * 0.5, `${alone} → ${watched} bytes/s`);
     } finally {
       await close();
       assertEquals(await server.stop(), 0, server.stderr.text);
