@@ -7,9 +7,11 @@ import { startServer } from "../support/processes.ts";
 import { hasJanus, janusViewerScript, startJanus } from "../support/janus.ts";
 import { launchChromium } from "../../bench/chromium.ts";
 
+const AIORTC_VIEWER = new URL("../peers/aiortc_viewer.py", import.meta.url).pathname;
+
 Deno.test({
   name:
-    "through Janus, 4 Chromium viewers decode while the vehicle sends one RTP stream and serves no viewer itself",
+    "through Janus, 4 Chromium viewers and aiortc decode while the vehicle sends one RTP stream and serves no viewer itself",
   ignore: !(await hasJanus()),
   async fn() {
     await using janus = await startJanus();
@@ -57,6 +59,18 @@ Deno.test({
         "one RTP stream",
       );
       assert(status.framesEncoded > 60);
+      // An independent stack through Janus too: aiortc answers Janus's offer and decodes.
+      const aiortc = await new Deno.Command("/usr/bin/python3", {
+        args: [AIORTC_VIEWER, "--janus", janus.api, "--mountpoint", "1", "--frames", "30", "--timeout", "30"],
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(45_000),
+      }).output();
+      const decoder = new TextDecoder();
+      assertEquals(aiortc.code, 0, decoder.decode(aiortc.stderr) + decoder.decode(aiortc.stdout));
+      const seen = JSON.parse(decoder.decode(aiortc.stdout).trim().split("\n").at(-1)!);
+      assertEquals([seen.width, seen.height], [640, 360]);
+      assert(seen.frames >= 30);
       const watched = await upstream(3000);
       console.log(
         `vehicle upstream: ${(alone * 8 / 1e6).toFixed(2)} Mbit/s with no viewer, ` +
