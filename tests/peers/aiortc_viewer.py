@@ -61,6 +61,26 @@ def post_offer(url, offer):
         raise RuntimeError(f"POST {url} -> HTTP {error.code}: {detail}") from None
 
 
+def video_track(pc):
+    """A future of the connection's first video track."""
+    track_ready = asyncio.get_running_loop().create_future()
+
+    @pc.on("track")
+    def on_track(track):
+        if track.kind == "video" and not track_ready.done():
+            track_ready.set_result(track)
+
+    return track_ready
+
+
+async def decode(track, frames_wanted, result):
+    """Decodes frames until `frames_wanted`, noting their count and size in `result`."""
+    while result["frames"] < frames_wanted:
+        frame = await track.recv()
+        result["frames"] += 1
+        result["width"], result["height"] = frame.width, frame.height
+
+
 def janus_post(url, body):
     body = dict(body, transaction=str(id(body)))
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST")
@@ -96,23 +116,14 @@ async def view_janus(api, mountpoint, frames_wanted, result):
     handle, offer = await loop.run_in_executor(None, janus_offer, api, mountpoint)
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     try:
-        track_ready = loop.create_future()
-
-        @pc.on("track")
-        def on_track(track):
-            if track.kind == "video" and not track_ready.done():
-                track_ready.set_result(track)
+        track_ready = video_track(pc)
 
         await pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
         await pc.setLocalDescription(await pc.createAnswer())
         answer = {"type": "answer", "sdp": loopback_only(pc.localDescription.sdp)}
         body = {"janus": "message", "body": {"request": "start"}, "jsep": answer}
         await loop.run_in_executor(None, janus_post, handle, body)
-        track = await track_ready
-        while result["frames"] < frames_wanted:
-            frame = await track.recv()
-            result["frames"] += 1
-            result["width"], result["height"] = frame.width, frame.height
+        await decode(await track_ready, frames_wanted, result)
     finally:
         await pc.close()
 
@@ -122,12 +133,7 @@ async def view(url, frames_wanted, result):
     try:
         transceiver = pc.addTransceiver("video", direction="recvonly")
         transceiver.setCodecPreferences(h264_preferences())
-        track_ready = asyncio.get_running_loop().create_future()
-
-        @pc.on("track")
-        def on_track(track):
-            if track.kind == "video" and not track_ready.done():
-                track_ready.set_result(track)
+        track_ready = video_track(pc)
 
         # setLocalDescription gathers candidates and returns once gathering is complete.
         await pc.setLocalDescription(await pc.createOffer())
@@ -140,11 +146,7 @@ async def view(url, frames_wanted, result):
             raise RuntimeError(f"unexpected answer: {json.dumps(answer)[:200]}")
         await pc.setRemoteDescription(RTCSessionDescription(sdp=answer["sdp"], type="answer"))
 
-        track = await track_ready
-        while result["frames"] < frames_wanted:
-            frame = await track.recv()
-            result["frames"] += 1
-            result["width"], result["height"] = frame.width, frame.height
+        await decode(await track_ready, frames_wanted, result)
     finally:
         await pc.close()
 
