@@ -52,15 +52,21 @@ export interface Running {
   stop(): Promise<number>;
 }
 
+export interface StartOptions {
+  /** A command the program runs under, e.g. `ip netns exec NAME`. */
+  wrap?: string[];
+  env?: Record<string, string>;
+  /** V8 flags for the program's runtime (deno run --v8-flags=…). */
+  v8Flags?: string[];
+}
+
 /** Starts `script` with `args` under the task flags (optionally wrapped, e.g. by `ip netns exec`). */
-export function start(
-  script: string,
-  args: string[],
-  options: { wrap?: string[]; env?: Record<string, string> } = {},
-): Running {
+export function start(script: string, args: string[], options: StartOptions = {}): Running {
   const [command, ...prefix] = [...(options.wrap ?? []), DENO];
+  const [run, ...permissions] = RUN_FLAGS;
+  const v8 = options.v8Flags?.length ? [`--v8-flags=${options.v8Flags.join(",")}`] : [];
   const child = new Deno.Command(command, {
-    args: [...prefix, ...RUN_FLAGS, script, ...args],
+    args: [...prefix, run, ...v8, ...permissions, script, ...args],
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
@@ -117,7 +123,7 @@ export interface RunningServer extends Running {
  */
 export async function startServer(
   args: string[] = [],
-  options: { wrap?: string[]; defaultHost?: boolean; timeoutMs?: number; env?: Record<string, string> } = {},
+  options: StartOptions & { defaultHost?: boolean; timeoutMs?: number } = {},
 ): Promise<RunningServer> {
   const discoveryPort = freeUdpPort();
   const host = options.defaultHost ? [] : ["--host", "127.0.0.1"];
