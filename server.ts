@@ -402,7 +402,9 @@ async function main(args: string[]): Promise<number> {
   const media = output.kind === "udp"
     ? `; RTP to ${output.host}:${output.port}`
     : `; WebRTC on the ${main.webrtc?.engine} engine` +
-      main.rtpOutputs.map((o) => `; RTP to ${o.host}:${o.port}`).join("");
+      main.rtpOutputs.map((o) => `; RTP to ${o.host}:${o.port}`).join("") +
+      main.forwards.map(({ target: t }) => `; forward to Janus ${t.host}:${t.port} (RTCP ${t.rtcpPort})`)
+        .join("");
   const encoding = (s: ServedStream) =>
     `${s.options.source} ${s.options.width}x${s.options.height}@${s.options.fps} H.264 ` +
     (s.encoder ? `${s.encoder.element} ${s.options.bitrateKbps} kbit/s` : "passthrough (no encoder)");

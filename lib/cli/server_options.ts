@@ -7,6 +7,7 @@ import { pipelineGivesH264, type SourceKind, type SourceOptions } from "../media
 import { ENCODER_NAMES, type EncoderName } from "../media/encoder.ts";
 import { autoBitrateKbps } from "../media/h264.ts";
 import { DEFAULT_STREAM, isStreamName } from "../signalling/stream_name.ts";
+import type { ForwardTarget } from "../media/rtp_forward.ts";
 
 export interface ServerOptions {
   source: SourceKind;
@@ -57,6 +58,8 @@ export interface ServerOptions {
   rtpInterface?: string;
   /** Plain RTP next to WebRTC (--rtp HOST:PORT, repeatable): multicast groups or unicast addresses. */
   rtp: { host: string; port: number }[];
+  /** RTP to relays that ask for keyframes over RTCP (--forward janus://HOST:PORT, repeatable). */
+  forward: ForwardTarget[];
   /** Also write the RTP stream's SDP to this file. */
   sdpFile?: string;
   filePassthrough: boolean;
@@ -148,6 +151,9 @@ Network
   --rtp HOST:PORT            also send plain RTP there, from the same encode, next to WebRTC (repeatable;
                              a multicast group, TTL 1, or a unicast address; RTCP on PORT+1; the first
                              is /stream.sdp); needs the gstreamer engine
+  --forward janus://HOST:PORT  also send it to a Janus streaming mountpoint (its videoport; RTCP both
+                             ways on its videortcpport, PORT+1 or ?rtcp-port=N, so Janus's viewers
+                             get keyframes when they ask); Janus serves the many viewers (repeatable)
   --rtp-host ADDR            RTP destination: a multicast group (default 239.255.0.1, TTL 1) or a
                              viewer's unicast address
   --rtp-port N               RTP destination port (default 5004; QGroundControl listens on 5600)
@@ -204,6 +210,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
         transport: { type: "string" },
         "rtp-host": { type: "string" },
         rtp: { type: "string", multiple: true },
+        forward: { type: "string", multiple: true },
         "rtp-port": { type: "string" },
         "rtp-interface": { type: "string" },
         "sdp-file": { type: "string" },
@@ -317,6 +324,7 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
     transport,
     rtpHost: hostOption("rtp-host", str("rtp-host")) ?? "239.255.0.1",
     rtp: ((values.rtp as string[] | undefined) ?? []).map(rtpDestination),
+    forward: ((values.forward as string[] | undefined) ?? []).map(forwardTarget),
     // RTCP goes to the port above.
     rtpPort: intOption("rtp-port", str("rtp-port"), 1, 65534) ?? 5004,
     rtpInterface: interfaceOption("rtp-interface", str("rtp-interface")),
@@ -341,6 +349,9 @@ export function parseServerOptions(args: string[], defaultName: string): ServerO
   if (options.rtp.length > 0 && transport === "rtp") {
     throw new CliError("--rtp adds RTP next to WebRTC: with --transport rtp, use --rtp-host and --rtp-port");
   }
+  if (options.forward.length > 0 && transport === "rtp") {
+    throw new CliError("--forward sends from the WebRTC server's encode: not with --transport rtp");
+  }
   const specs = (values.stream as string[] | undefined) ?? [];
   if (specs.length > 0 && transport === "rtp") {
     throw new CliError("--stream needs --transport webrtc (plain RTP sends one stream to one port)");
@@ -358,7 +369,7 @@ const STREAM_FLAGS = ["no-loop", "file-passthrough", "max-quality"];
 /** Options whose value may hold commas: the rest of the spec is theirs. */
 const STREAM_TAILS = ["pipeline"];
 /** Options of the first camera alone (a --stream never sends --rtp: its port would be taken twice). */
-const STREAM_ONLY = ["stream", "stream-name", "rtp"];
+const STREAM_ONLY = ["stream", "stream-name", "rtp", "forward"];
 
 /** --rtp HOST:PORT (an IPv6 address in brackets). */
 function rtpDestination(value: string): { host: string; port: number } {
@@ -368,6 +379,20 @@ function rtpDestination(value: string): { host: string; port: number } {
     host: hostOption("rtp", match[1] ?? match[2])!,
     port: intOption("rtp", match[3], 1, 65534)!,
   };
+}
+
+/**
+ * --forward janus://HOST:PORT[?rtcp-port=N]: a Janus streaming mountpoint's videoport, and its
+ * videortcpport (default PORT+1), where it hears our RTCP and sends its keyframe requests from.
+ */
+function forwardTarget(value: string): ForwardTarget {
+  const example = "e.g. janus://192.168.2.1:5600 (the mountpoint's videoport)";
+  const match = /^janus:\/\/(?:\[([0-9A-Fa-f:.]+)\]|([^:/?\s]+)):(\d+)\/?(?:\?rtcp-port=(\d+))?$/.exec(value);
+  if (!match) throw new CliError(`Invalid --forward "${value}": expected janus://HOST:PORT, ${example}`);
+  const port = intOption("forward", match[3], 1, 65534)!;
+  const rtcpPort = match[4] === undefined ? port + 1 : intOption("forward", match[4], 1, 65535)!;
+  if (rtcpPort === port) throw new CliError(`Invalid --forward "${value}": RTCP needs a port of its own`);
+  return { kind: "janus", host: hostOption("forward", match[1] ?? match[2])!, port, rtcpPort };
 }
 
 /** A stream name: lower case, digits, - and _, as it appears in URLs. */

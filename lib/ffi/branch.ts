@@ -8,6 +8,7 @@
 import { checked, cString, gstreamer, outPointer } from "./gst.ts";
 import { Element, elementByName } from "./element.ts";
 import { WebRtcBin } from "./webrtc_bin.ts";
+import { AppSink } from "./app_sink.ts";
 
 const STATE_NULL = 1;
 let branches = 0;
@@ -126,6 +127,13 @@ export class Branch {
     const element = new Element(this.#live(), name);
     this.#children.push(element);
     return element;
+  }
+
+  /** An appsink of the branch (closed with it: its pull loop then ends). */
+  appSink(name: string): AppSink {
+    const sink = new AppSink(this.#live(), name);
+    this.#children.push(sink);
+    return sink;
   }
 
   webrtcBin(name: string): WebRtcBin {

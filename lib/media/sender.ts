@@ -124,9 +124,10 @@ export type UdpDestination = Extract<RtpOutput, { kind: "udp" }>;
 
 /**
  * The RTP session and its two UDP sinks after an RTP payloader: packets to `output`, RTCP sender
- * reports (capture times) to the port above. `sink` names the RTP udpsink.
+ * reports (capture times) to the port above. `sink` names the RTP udpsink; `rtcp`, when given, is
+ * where the reports go instead (e.g. an appsink, for a socket that also hears feedback).
  */
-function udpRtpDescription(output: UdpDestination, sink: string): string {
+function udpRtpDescription(output: UdpDestination, sink: string, rtcp?: string): string {
   const iface = output.multicastInterface ? ` multicast-iface=${output.multicastInterface}` : "";
   const udp = `host=${output.host} ttl-mc=${output.ttl} auto-multicast=true${iface} sync=false async=false`;
   return [
@@ -137,7 +138,7 @@ function udpRtpDescription(output: UdpDestination, sink: string): string {
     // No JavaScript on this path: the kernel gets each packet straight from GStreamer.
     `session.send_rtp_src ! udpsink name=${sink} ${udp} port=${output.port} buffer-size=4194304`,
     // RTCP on the next port up (RFC 3550), where ffmpeg, VLC and rov-client look for it.
-    `session.send_rtcp_src ! udpsink name=rtcp ${udp} port=${rtcpPort(output.port)}`,
+    `session.send_rtcp_src ! ${rtcp ?? `udpsink name=rtcp ${udp} port=${rtcpPort(output.port)}`}`,
   ].join(" ");
 }
 
@@ -154,6 +155,26 @@ export function rtpBranchDescription(output: UdpDestination): string {
     "queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream",
     payloaderDescription(RTP_PAYLOAD_TYPE),
     "session.send_rtp_sink " + udpRtpDescription(output, RTP_BRANCH_SINK),
+  ].join(" ! ");
+}
+
+/** The appsink of a --forward branch: its RTCP sender reports, sent on by the forward's socket. */
+export const FORWARD_RTCP_SINK = "forward_rtcp";
+
+/**
+ * RTP to a relay that asks for keyframes (--forward janus://…): an --rtp branch whose sender reports
+ * come out to JavaScript, to go from the socket the relay's feedback (PLI) comes back to.
+ */
+export function forwardBranchDescription(output: UdpDestination): string {
+  return [
+    "queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream",
+    payloaderDescription(RTP_PAYLOAD_TYPE),
+    "session.send_rtp_sink " + udpRtpDescription(
+      output,
+      RTP_BRANCH_SINK,
+      // One report a second: a few never wait; a stalled reader never holds the session back.
+      `appsink name=${FORWARD_RTCP_SINK} sync=false async=false max-buffers=4 drop=true enable-last-sample=false`,
+    ),
   ].join(" ! ");
 }
 

@@ -27,6 +27,7 @@ import { CliError } from "../cli/cli_error.ts";
 import { SenderPipeline } from "../media/sender_pipeline.ts";
 import { isMulticast } from "../media/receiver.ts";
 import { Recorder } from "../media/recorder.ts";
+import { RtpForward } from "../media/rtp_forward.ts";
 import { rtspVideoEncoding } from "../media/rtsp_describe.ts";
 import { OfferError } from "../webrtc/h264_codec.ts";
 import { isWildcard } from "../webrtc/ice_policy.ts";
@@ -120,6 +121,8 @@ export class ServedStream {
   readonly rtpOutputs: UdpDestination[];
   /** Each --rtp branch's udpsink, for the bytes it has sent. */
   #rtpSinks: Element[];
+  /** RTP to relays (--forward), with their keyframe requests. */
+  readonly forwards: RtpForward[];
   #closed = false;
 
   private constructor(fields: {
@@ -132,7 +135,9 @@ export class ServedStream {
     recorder: Recorder | undefined;
     rtpOutputs: UdpDestination[];
     rtpSinks: Element[];
+    forwards: RtpForward[];
   }) {
+    this.forwards = fields.forwards;
     this.rtpOutputs = fields.rtpOutputs;
     this.#rtpSinks = fields.rtpSinks;
     this.name = fields.options.streamName;
@@ -205,9 +210,15 @@ export class ServedStream {
     let webrtc: WebRtcServer | undefined;
     const rtpOutputs: UdpDestination[] = [];
     const rtpSinks: Element[] = [];
+    const forwards: RtpForward[] = [];
     try {
       if (options.rtp.length > 0 && output.kind !== "tee") {
         throw new CliError("--rtp is sent from the gstreamer engine's tee: not with --webrtc-engine werift");
+      }
+      if (options.forward.length > 0 && output.kind !== "tee") {
+        throw new CliError(
+          "--forward is sent from the gstreamer engine's tee: not with --webrtc-engine werift",
+        );
       }
       for (const { host, port } of options.rtp) {
         const destination: UdpDestination = {
@@ -222,6 +233,7 @@ export class ServedStream {
         rtpSinks.push(sender.addBranch(description).element(RTP_BRANCH_SINK));
         rtpOutputs.push(destination);
       }
+      for (const target of options.forward) forwards.push(RtpForward.start(sender, target));
       if (output.kind === "tee") {
         webrtc = native = new GstServer({
           ice: context.ice,
@@ -246,6 +258,7 @@ export class ServedStream {
         });
       }
     } catch (error) {
+      for (const forward of forwards) await forward.close();
       await sender.close();
       throw error;
     }
@@ -259,6 +272,7 @@ export class ServedStream {
       recorder,
       rtpOutputs,
       rtpSinks,
+      forwards,
     });
   }
 
@@ -340,6 +354,7 @@ export class ServedStream {
           port: o.port,
           bytesSent: Number(this.#rtpSinks[i].get("bytes-served")),
         })),
+        ...this.forwards.map((f) => f.status()),
       ],
     };
   }
@@ -350,6 +365,7 @@ export class ServedStream {
     this.#closed = true;
     await this.webrtc?.close();
     for (const sink of this.#rtpSinks) sink.close();
+    for (const forward of this.forwards) await forward.close();
     await this.recorder?.close();
     await this.sender.close();
   }

@@ -227,3 +227,30 @@ Deno.test("parseServerOptions refuses malformed --stream cameras with one line",
   ];
   for (const [args, pattern] of cases) assertThrows(() => parseServerOptions(args, "rov"), pattern);
 });
+
+Deno.test("parseServerOptions reads --forward janus://HOST:PORT with RTCP on the port above or as given", () => {
+  const o = parseServerOptions([
+    "--forward",
+    "janus://192.168.2.1:5600",
+    "--forward",
+    "janus://[fd00::1]:6000/?rtcp-port=7000",
+  ], "x");
+  assertEquals(o.forward, [
+    { kind: "janus", host: "192.168.2.1", port: 5600, rtcpPort: 5601 },
+    { kind: "janus", host: "fd00::1", port: 6000, rtcpPort: 7000 },
+  ]);
+  assertEquals(parseServerOptions([], "x").forward, []);
+});
+
+Deno.test("parseServerOptions refuses a malformed --forward with one line", () => {
+  const cases: [string[], RegExp][] = [
+    [["--forward", "192.168.2.1:5600"], /Invalid --forward "192.168.2.1:5600": expected janus:\/\/HOST:PORT/],
+    [["--forward", "janus://host"], /Invalid --forward "janus:\/\/host"/],
+    [["--forward", "janus://host:0"], /Invalid --forward "0"/],
+    [["--forward", "janus://host:5600?rtcp-port=5600"], /RTCP needs a port of its own/],
+    [["--forward", "janus://a b:5600"], /Invalid --forward/],
+    [["--transport", "rtp", "--forward", "janus://h:5600"], /not with --transport rtp/],
+    [["--stream", "down:source=test,forward=janus://h:5600"], /forward/],
+  ];
+  for (const [args, pattern] of cases) assertThrows(() => parseServerOptions(args, "x"), pattern);
+});

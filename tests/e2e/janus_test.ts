@@ -1,8 +1,9 @@
 /**
- * Scale-out through Janus: rov-server sends one RTP stream (--rtp) to a Janus streaming mountpoint
- * on loopback, and viewers watch through Janus, not the vehicle.
+ * Scale-out through Janus: rov-server sends one RTP stream (--forward janus://…) to a Janus streaming
+ * mountpoint on loopback, viewers watch through Janus, not the vehicle, and Janus's keyframe
+ * requests (RTCP PLI, when a viewer starts) come back to the vehicle's encoder.
  */
-import { assert, assertEquals } from "../support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { startServer } from "../support/processes.ts";
 import { hasJanus, janusViewerScript, startJanus } from "../support/janus.ts";
 import { launchChromium } from "../../bench/chromium.ts";
@@ -11,26 +12,33 @@ const AIORTC_VIEWER = new URL("../peers/aiortc_viewer.py", import.meta.url).path
 
 Deno.test({
   name:
-    "through Janus, 4 Chromium viewers and aiortc decode while the vehicle sends one RTP stream and serves no viewer itself",
+    "through Janus, 4 Chromium viewers and aiortc decode while the vehicle sends one RTP stream, serves no viewer itself and hears Janus's keyframe requests",
   ignore: !(await hasJanus()),
   async fn() {
     await using janus = await startJanus();
-    const server = await startServer(["--rtp", `127.0.0.1:${janus.videoPort}`]);
+    const server = await startServer(["--forward", `janus://127.0.0.1:${janus.videoPort}`]);
+    const forwardStatus = async () =>
+      ((await (await fetch(`${server.url}/api/status`)).json()).outputs as {
+        kind: string;
+        bytesSent: number;
+        keyFrameRequests: number;
+        heard: boolean;
+      }[]).filter((o) => o.kind === "janus");
     const { browser, close } = await launchChromium();
     /** The vehicle's RTP bytes a second over `ms`, from its /api/status. */
     const upstream = async (ms: number) => {
-      const sent = async () =>
-        ((await (await fetch(`${server.url}/api/status`)).json()).outputs as {
-          kind: string;
-          bytesSent: number;
-        }[])
-          .find((o) => o.kind === "rtp")!.bytesSent;
+      const sent = async () => (await forwardStatus())[0].bytesSent;
       const before = await sent();
       await new Promise((resolve) => setTimeout(resolve, ms));
       return (await sent() - before) / (ms / 1000);
     };
     try {
+      assertMatch(
+        server.stderr.text,
+        new RegExp(`forward to Janus 127.0.0.1:${janus.videoPort} \\(RTCP ${janus.videoPort + 1}\\)`),
+      );
       const alone = await upstream(3000);
+      const requestsBefore = (await forwardStatus())[0].keyFrameRequests;
       const tabs = [];
       for (let i = 0; i < 4; i++) {
         const tab = await browser.newPage();
@@ -53,11 +61,15 @@ Deno.test({
       assertEquals(sizes, [640, 640, 640, 640]);
       const status = await (await fetch(`${server.url}/api/status`)).json();
       assertEquals(status.viewers.length, 0, "no viewer on the vehicle itself");
-      assertEquals(
-        status.outputs.filter((o: { kind: string }) => o.kind === "rtp").length,
-        1,
-        "one RTP stream",
+      const forwards = await forwardStatus();
+      assertEquals(forwards.length, 1, "one RTP stream");
+      assert(forwards[0].heard, "Janus latched onto the vehicle's RTCP");
+      // Janus asks for a keyframe as a viewer starts (at most one a second): the encoder hears it.
+      assert(
+        forwards[0].keyFrameRequests > requestsBefore,
+        `keyframe requests from Janus ${requestsBefore} → ${forwards[0].keyFrameRequests}`,
       );
+      assert(status.keyFrameRequests >= forwards[0].keyFrameRequests, JSON.stringify(status));
       assert(status.framesEncoded > 60);
       // An independent stack through Janus too: aiortc answers Janus's offer and decodes.
       const aiortc = await new Deno.Command("/usr/bin/python3", {

@@ -61,7 +61,7 @@ Deno.test("rov-client --auto takes WebRTC from a server that sends both, and RTP
   }
 });
 
-Deno.test("rov-server --rtp refuses a malformed destination and the werift engine in one line", async () => {
+Deno.test("rov-server --rtp and --forward refuse a malformed destination and the werift engine in one line", async () => {
   for (
     const [args, message] of [
       [["--rtp", "127.0.0.1"], /Invalid --rtp "127\.0\.0\.1": expected HOST:PORT/],
@@ -75,13 +75,15 @@ Deno.test("rov-server --rtp refuses a malformed destination and the werift engin
     assertEquals(server.code, 2, server.stderr);
     assertMatch(server.stderr, message);
   }
-  const werift = await runTool(Deno.execPath(), [
-    ...["run", "-A", SERVER, "--source", "test", "--host", "127.0.0.1", "--signal-port", "0"],
-    ...["--rtsp-port", "0", "--no-discovery", "--rtp", "127.0.0.1:5004", "--webrtc-engine", "werift"],
-  ]);
-  assertEquals(werift.code, 2, werift.stderr);
-  assertMatch(
-    werift.stderr,
-    /--rtp is sent from the gstreamer engine's tee: not with --webrtc-engine werift/,
-  );
+  for (const output of [["--rtp", "127.0.0.1:5004"], ["--forward", "janus://127.0.0.1:5004"]]) {
+    const werift = await runTool(Deno.execPath(), [
+      ...["run", "-A", SERVER, "--source", "test", "--host", "127.0.0.1", "--signal-port", "0"],
+      ...["--rtsp-port", "0", "--no-discovery", ...output, "--webrtc-engine", "werift"],
+    ]);
+    assertEquals(werift.code, 2, werift.stderr);
+    assertMatch(
+      werift.stderr,
+      new RegExp(`${output[0]} is sent from the gstreamer engine's tee: not with --webrtc-engine werift`),
+    );
+  }
 });

@@ -1,5 +1,11 @@
 import { assert, assertEquals, assertMatch, assertThrows } from "../support/assert.ts";
-import { senderDescription, sourceBranchDescription } from "../../lib/media/sender.ts";
+import {
+  FORWARD_RTCP_SINK,
+  forwardBranchDescription,
+  rtpBranchDescription,
+  senderDescription,
+  sourceBranchDescription,
+} from "../../lib/media/sender.ts";
 import {
   cameraElement,
   isRestartable,
@@ -265,4 +271,16 @@ Deno.test("senderDescription passes an RTSP camera's H.264 to the tee with no en
     sourceBranchDescription({ ...camera, passthrough: false }),
     /^rtspsrc .* ! decodebin ! videoconvert/,
   );
+});
+
+Deno.test("rtpBranchDescription sends RTCP by UDP to the port above; forwardBranchDescription hands it to JavaScript", async () => {
+  const destination = { kind: "udp", host: "127.0.0.1", port: 5600, ttl: 1 } as const;
+  const rtp = rtpBranchDescription(destination);
+  assertMatch(rtp, /session\.send_rtcp_src ! udpsink name=rtcp host=127\.0\.0\.1 .*port=5601/);
+  const forward = forwardBranchDescription(destination);
+  assertMatch(forward, /session\.send_rtp_src ! udpsink name=rtp_out host=127\.0\.0\.1 .*port=5600/);
+  assertMatch(forward, new RegExp(`session\\.send_rtcp_src ! appsink name=${FORWARD_RTCP_SINK} .*drop=true`));
+  assert(!/port=5601/.test(forward), "no UDP sink of its own for RTCP");
+  // Both parse as GStreamer builds them (behind the tee's H.264).
+  for (const description of [rtp, forward]) await new Pipeline(`fakesrc ! ${description}`).close();
 });

@@ -1,9 +1,10 @@
 /**
  * Janus (Debian `janus`) on loopback with a configuration the test writes: only the streaming
  * plugin and the HTTP transport, ICE on `lo` alone, and one H.264 mountpoint (id 1) fed by plain
- * RTP at `videoPort`, keeping the last keyframe for each new viewer (videobufferkf).
+ * RTP at `videoPort`, keeping the last keyframe for each new viewer (videobufferkf), with RTCP on
+ * the port above (videortcpport: Janus sends its keyframe requests back to the sender's reports).
  */
-import { freeTcpPort, freeUdpPort } from "./processes.ts";
+import { freeRtpPort, freeTcpPort } from "./processes.ts";
 import { Output } from "./processes.ts";
 
 const LIB = "/usr/lib/x86_64-linux-gnu/janus";
@@ -11,7 +12,7 @@ const LIB = "/usr/lib/x86_64-linux-gnu/janus";
 export interface RunningJanus {
   /** The Janus HTTP API, e.g. http://127.0.0.1:PORT/janus. */
   api: string;
-  /** Where the mountpoint takes RTP. */
+  /** Where the mountpoint takes RTP (and RTCP, on the port above). */
   videoPort: number;
   output: Output;
   [Symbol.asyncDispose](): Promise<void>;
@@ -30,6 +31,7 @@ export function janusMountpoint(videoPort: number): string {
 	videocodec = "h264"
 	videofmtp = "profile-level-id=42e01f;packetization-mode=1"
 	videobufferkf = true
+	videortcpport = ${videoPort + 1}
 	videoiface = "127.0.0.1"
 }
 `;
@@ -45,7 +47,7 @@ export async function startJanus(): Promise<RunningJanus> {
   await Deno.symlink(`${LIB}/plugins/libjanus_streaming.so`, `${dir}/plugins/libjanus_streaming.so`);
   await Deno.symlink(`${LIB}/transports/libjanus_http.so`, `${dir}/transports/libjanus_http.so`);
   const httpPort = freeTcpPort();
-  const videoPort = freeUdpPort();
+  const videoPort = freeRtpPort();
   const rtpBase = 20000 + Math.floor(Math.random() * 20000);
   await Deno.writeTextFile(
     `${dir}/conf/janus.jcfg`,
