@@ -27,7 +27,7 @@ import { LoopLag } from "./lib/stats/loop_lag.ts";
 import { serverDoctor } from "./lib/doctor/doctor.ts";
 import { log, setLogLevel } from "./lib/log.ts";
 import { versionText } from "./lib/version.ts";
-import { type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
+import { RTSP_USER, rtspCredentials, type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
 import { RecordingError } from "./lib/media/recorder.ts";
 import { listVideoDevices } from "./lib/ffi/device_monitor.ts";
 import { deviceLines, listedDevices } from "./lib/media/device_list.ts";
@@ -288,14 +288,11 @@ async function main(args: string[]): Promise<number> {
     }
     starting = false;
     // RTSP for QGroundControl and VLC, from the tee every webrtcbin viewer of each stream shares.
-    // gst-rtsp-server's own authentication is not built yet: with a token, no unauthenticated RTSP.
-    if (token !== undefined && options.rtspPort !== 0) {
-      log.info("RTSP off: --token protects the API, and RTSP cannot ask for the token yet");
-    }
-    rtsp = token !== undefined ? undefined : startRtsp(
+    // With a token, RTSP clients sign in by Digest (what they all speak; Bearer they do not).
+    rtsp = startRtsp(
       streams.flatMap((s) => s.output.kind === "tee" ? [{ name: s.name, feed: s.sender }] : []),
       options.host,
-      { port: options.rtspPort },
+      { port: options.rtspPort, credentials: rtspCredentials(token) },
     );
     if (options.recordAtStart) {
       if (recorders().length === 0) {
@@ -408,12 +405,14 @@ async function main(args: string[]): Promise<number> {
   const encoding = (s: ServedStream) =>
     `${s.options.source} ${s.options.width}x${s.options.height}@${s.options.fps} H.264 ` +
     (s.encoder ? `${s.encoder.element} ${s.options.bitrateKbps} kbit/s` : "passthrough (no encoder)");
+  // The token is never logged: it is named, not shown.
+  const signIn = token === undefined ? "" : ` (user ${RTSP_USER}, the token as password)`;
   log.info(
     `${PROGRAM} "${options.name}": ${encoding(main)}; ` +
       `signalling ${scheme}://${urlHost(shownHost)}:${bound.port}/ (${
         page ? "browser viewer at /, " : ""
       }POST /offer, POST /whep, GET /api/status, GET /stream.sdp)` +
-      media + (rtsp?.serves(main.name) ? `; RTSP ${rtspUrl(shownHost, rtsp.port, main.name)}` : "") +
+      media + (rtsp?.serves(main.name) ? `; RTSP ${rtspUrl(shownHost, rtsp.port, main.name)}${signIn}` : "") +
       (options.mavlink
         ? `; MAVLink camera on ${mavlinkLabel(options.mavlink)} (system ${options.mavlinkSysid})`
         : "") +

@@ -132,7 +132,8 @@ Network
                              file every 10 min (POST /api/recording switches it on and off)
   --record-dir DIR           where POST /api/recording records without --record (default ./recordings)
   --token SECRET             every API request must carry Authorization: Bearer SECRET (WHEP, /offer,
-                             /api/*; the page asks once); --token-file PATH reads it from a file
+                             /api/*; the page asks once), RTSP user rov with SECRET as password
+                             (Digest); --token-file PATH reads it from a file
   --tls-cert FILE, --tls-key FILE  signalling over HTTPS with this certificate (PEM)
   --mavlink LINK             MAVLink camera component, so QGroundControl lists the stream by itself:
                              udpout:HOST:PORT, udpin:ADDR:PORT or serial:DEVICE:BAUD (default off)

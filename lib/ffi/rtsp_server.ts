@@ -9,6 +9,20 @@ import { takeObjectList, unrefObject } from "./gobject.ts";
 
 /** GstRTSPLowerTrans: the transports clients may choose. */
 const LOWER_TRANS = { udp: 1, tcp: 4 } as const;
+/** GstRTSPAuthMethod: Digest only (Basic would send the password in the clear on every request). */
+const AUTH_DIGEST = 1 << 1;
+/** The role our one user has; every mount lets it see and start the media (GST_RTSP_TOKEN_MEDIA_FACTORY_ROLE). */
+const ROLE_FIELD = "media.factory.role";
+const ROLE = "viewer";
+const PERMISSIONS = ["media.factory.access", "media.factory.construct"];
+
+/** One user and password every client must give (RTSP Digest authentication, RFC 2617). */
+export interface RtspCredentials {
+  user: string;
+  password: string;
+  /** What clients are told they sign in to. */
+  realm: string;
+}
 
 export interface RtspMount {
   /** The path clients ask for, e.g. "/video". */
@@ -26,6 +40,8 @@ export interface RtspServerOptions {
   /** The TCP port; 0 takes a free one (see `port`). */
   port: number;
   mounts: RtspMount[];
+  /** Without: anyone who reaches the port may watch. */
+  credentials?: RtspCredentials;
 }
 
 export class RtspServer {
@@ -79,11 +95,13 @@ export class RtspServer {
           // One pipeline for every client of the mount: one copy of the stream, whoever watches.
           rtsp.gst_rtsp_media_factory_set_shared(factory, true);
           rtsp.gst_rtsp_media_factory_set_protocols(factory, LOWER_TRANS.udp | LOWER_TRANS.tcp);
+          if (options.credentials) allowRole(factory);
           rtsp.gst_rtsp_mount_points_add_factory(mounts, cString(mount.path), factory); // takes it
         }
       } finally {
         unrefObject(mounts);
       }
+      if (options.credentials) requireCredentials(handle, options.credentials);
       // The listening socket is made here, so a port in use is an error now, with the system's words.
       const error = outPointer();
       const source = checked(
@@ -134,6 +152,34 @@ export class RtspServer {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
+  }
+}
+
+/** Lets clients holding our user's token (ROLE) see and play the factory's media; nobody else. */
+function allowRole(factory: Deno.PointerObject): void {
+  const rtsp = gstRtspServer();
+  const permissions = checked(rtsp.gst_rtsp_permissions_new(), "Cannot create RTSP permissions");
+  for (const permission of PERMISSIONS) {
+    rtsp.gst_rtsp_permissions_add_permission_for_role(permissions, cString(ROLE), cString(permission), true);
+  }
+  rtsp.gst_rtsp_media_factory_set_permissions(factory, permissions);
+  gstreamer().gst.gst_mini_object_unref(permissions);
+}
+
+/** Every request must carry `credentials` by Digest; without them the server answers 401. */
+function requireCredentials(server: Deno.PointerObject, credentials: RtspCredentials): void {
+  const rtsp = gstRtspServer();
+  const token = checked(rtsp.gst_rtsp_token_new_empty(), "Cannot create an RTSP token");
+  const auth = checked(rtsp.gst_rtsp_auth_new(), "Cannot create RTSP authentication");
+  try {
+    rtsp.gst_rtsp_token_set_string(token, cString(ROLE_FIELD), cString(ROLE));
+    rtsp.gst_rtsp_auth_set_supported_methods(auth, AUTH_DIGEST);
+    rtsp.gst_rtsp_auth_set_realm(auth, cString(credentials.realm));
+    rtsp.gst_rtsp_auth_add_digest(auth, cString(credentials.user), cString(credentials.password), token);
+    rtsp.gst_rtsp_server_set_auth(server, auth);
+  } finally {
+    unrefObject(auth);
+    gstreamer().gst.gst_mini_object_unref(token);
   }
 }
 

@@ -1083,4 +1083,70 @@ export const GSTRTSPSERVER_SYMBOLS = {
     ],
     result: "u32", // guint
   },
+  gst_rtsp_auth_new: {
+    parameters: [],
+    result: "pointer", // GstRTSPAuth * (transfer full)
+  },
+  gst_rtsp_auth_set_supported_methods: {
+    parameters: [
+      "pointer", // GstRTSPAuth *auth
+      "u32", // GstRTSPAuthMethod methods
+    ],
+    result: "void",
+  },
+  gst_rtsp_auth_set_realm: {
+    parameters: [
+      "pointer", // GstRTSPAuth *auth
+      "buffer", // const gchar *realm
+    ],
+    result: "void",
+  },
+  gst_rtsp_auth_add_digest: {
+    parameters: [
+      "pointer", // GstRTSPAuth *auth
+      "buffer", // const gchar *user
+      "buffer", // const gchar *pass
+      "pointer", // GstRTSPToken *token (transfer none)
+    ],
+    result: "void",
+  },
+  gst_rtsp_server_set_auth: {
+    parameters: [
+      "pointer", // GstRTSPServer *server
+      "pointer", // GstRTSPAuth *auth (transfer none)
+    ],
+    result: "void",
+  },
+  gst_rtsp_token_new_empty: {
+    parameters: [],
+    result: "pointer", // GstRTSPToken * (transfer full)
+  },
+  gst_rtsp_token_set_string: {
+    parameters: [
+      "pointer", // GstRTSPToken *token
+      "buffer", // const gchar *field
+      "buffer", // const gchar *string_value
+    ],
+    result: "void",
+  },
+  gst_rtsp_permissions_new: {
+    parameters: [],
+    result: "pointer", // GstRTSPPermissions * (transfer full)
+  },
+  gst_rtsp_permissions_add_permission_for_role: {
+    parameters: [
+      "pointer", // GstRTSPPermissions *permissions
+      "buffer", // const gchar *role
+      "buffer", // const gchar *permission
+      "bool", // gboolean allowed
+    ],
+    result: "void",
+  },
+  gst_rtsp_media_factory_set_permissions: {
+    parameters: [
+      "pointer", // GstRTSPMediaFactory *factory
+      "pointer", // GstRTSPPermissions *permissions (transfer none)
+    ],
+    result: "void",
+  },
 } as const satisfies Deno.ForeignLibraryInterface;

@@ -7,12 +7,13 @@
  * RTSP clients cost the sender nothing more than one branch.
  */
 import type { Branch } from "../ffi/branch.ts";
-import { hasRtspServer, RtspServer } from "../ffi/rtsp_server.ts";
+import { hasRtspServer, type RtspCredentials, RtspServer } from "../ffi/rtsp_server.ts";
 import { GstError } from "../ffi/gst.ts";
 import { freeUdpPort } from "../free_port.ts";
 import { log } from "../log.ts";
 import type { TeeFeed } from "./tee_feed.ts";
 import { DEFAULT_STREAM } from "../signalling/stream_name.ts";
+import { REALM } from "../signalling/server_access.ts";
 
 /** One stream's RTSP mount: rtsp://HOST:PORT/NAME, fed from its sender's tee. */
 export interface RtspFeed {
@@ -53,6 +54,21 @@ export function rtspUrl(host: string, port: number, stream = DEFAULT_STREAM): st
   return `rtsp://${h}:${port}/${stream}`;
 }
 
+/** The user RTSP clients sign in as when --token is set; the token is the password. */
+export const RTSP_USER = "rov";
+
+/** The credentials RTSP asks for: none without a token, else RTSP_USER and the token. */
+export function rtspCredentials(token: string | undefined): RtspCredentials | undefined {
+  return token === undefined ? undefined : { user: RTSP_USER, password: token, realm: REALM };
+}
+
+export interface RtspOptions {
+  /** The TCP port (0: none, from startRtsp). */
+  port: number;
+  /** Clients must sign in with these (Digest); without, anyone who reaches the port may watch. */
+  credentials?: RtspCredentials;
+}
+
 export class RtspOutput {
   #server: RtspServer;
   #feeds: { name: string; feed: TeeFeed; branch: Branch }[];
@@ -72,11 +88,12 @@ export class RtspOutput {
    * Serves RTSP on `address`:`port` (0: a free port), one mount per stream; throws GstError when it
    * cannot listen.
    */
-  static start(feeds: RtspFeed[], address: string, options: { port: number }): RtspOutput {
+  static start(feeds: RtspFeed[], address: string, options: RtspOptions): RtspOutput {
     const mounts = feeds.map((f) => ({ ...f, internal: freeUdpPort() }));
     const server = RtspServer.start({
       address,
       port: options.port,
+      credentials: options.credentials,
       mounts: mounts.map((m) => ({ path: `/${m.name}`, launch: rtspMountDescription(m.internal) })),
     });
     const fed: { name: string; feed: TeeFeed; branch: Branch }[] = [];
@@ -146,7 +163,7 @@ export class RtspOutput {
 export function startRtsp(
   feeds: RtspFeed[],
   address: string,
-  options: { port: number },
+  options: RtspOptions,
 ): RtspOutput | undefined {
   if (options.port === 0) return undefined;
   if (feeds.length === 0) {

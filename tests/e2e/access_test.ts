@@ -8,7 +8,7 @@ import {
   SERVER,
   start,
 } from "../support/processes.ts";
-import { runTool } from "../support/media_probe.ts";
+import { ffmpegRtsp, runTool } from "../support/media_probe.ts";
 import { launchChromium } from "../../bench/chromium.ts";
 import { OFFER_SDP } from "../signalling/session_description_test.ts";
 
@@ -90,6 +90,58 @@ Deno.test("rov-server --token: every API route answers 401 without the token or 
     const wrong = await runClient(viewer(server.port, "--token", WRONG, "--frames", "10"));
     assert(wrong.code !== 0);
     assertMatch(wrong.stderr, /\(401\): Wrong access token/);
+  } finally {
+    assertEquals(await server.stop(), 0, server.stderr.text);
+  }
+});
+
+Deno.test("rov-server --token: RTSP asks for user rov and the token (Digest); ffmpeg and rtspsrc play with them only", async () => {
+  const rtspPort = freeTcpPort();
+  const server = await serve(["--token", TOKEN, "--rtsp-port", String(rtspPort)]);
+  const url = (user?: string) => `rtsp://${user ? `${user}@` : ""}127.0.0.1:${rtspPort}/video`;
+  try {
+    assertMatch(
+      server.stderr.text,
+      new RegExp(`RTSP rtsp://[^ ]+:${rtspPort}/video \\(user rov, the token as password\\)`),
+    );
+    assert(!server.stderr.text.includes(TOKEN), "the token is never logged");
+    const played = await ffmpegRtsp(url(`rov:${TOKEN}`), "tcp", 30);
+    assertEquals(played.code, 0, played.stderr);
+    assertMatch(played.stderr, /frame=\s*30/);
+    for (const user of [undefined, `rov:${WRONG}`, `pilot:${TOKEN}`]) {
+      const refused = await ffmpegRtsp(url(user), "tcp", 30);
+      assert(refused.code !== 0, `${user}: ${refused.stderr}`);
+      assertMatch(refused.stderr, /401 Unauthorized/, `${user}`);
+    }
+    // Asked with nothing, it offers Digest alone: Basic would send the token in the clear.
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: rtspPort });
+    await conn.write(new TextEncoder().encode(`DESCRIBE ${url()} RTSP/1.0\r\nCSeq: 1\r\n\r\n`));
+    const reply = new Uint8Array(4096);
+    const answer = new TextDecoder().decode(reply.subarray(0, (await conn.read(reply)) ?? 0));
+    conn.close();
+    assertMatch(answer, /^RTSP\/1.0 401 Unauthorized/);
+    assertMatch(answer, /WWW-Authenticate: Digest realm="rov-stream"/);
+    assert(!/Basic/.test(answer), answer);
+    // GStreamer's client (QGroundControl's) signs in by Digest too.
+    const gst = await runTool("gst-launch-1.0", [
+      ...["-v", "rtspsrc", `location=${url()}`, "user-id=rov", `user-pw=${TOKEN}`, "protocols=tcp", "!"],
+      ...[
+        "rtph264depay",
+        "!",
+        "h264parse",
+        "!",
+        "avdec_h264",
+        "!",
+        "fakesink",
+        "silent=false",
+        "num-buffers=30",
+      ],
+    ]);
+    assertEquals(gst.stdout.match(/fakesink0: last-message = chain/g)?.length ?? 0, 30, gst.stderr);
+    const status = await (await fetch(`${server.url}/api/status`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    })).json();
+    assertEquals(status.rtsp.urls, [url()], "URLs without credentials");
   } finally {
     assertEquals(await server.stop(), 0, server.stderr.text);
   }
