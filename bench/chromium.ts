@@ -21,6 +21,10 @@ const CHROMIUM_FLAGS = [
   "--disable-sync",
   "--allow-loopback-in-peer-connection",
   "--disable-features=WebRtcHideLocalIpsWithMdns",
+  // Every tab is a viewer: none is throttled for being in the background (its frames then came at 3–5 fps).
+  "--disable-background-timer-throttling",
+  "--disable-renderer-backgrounding",
+  "--disable-backgrounding-occluded-windows",
 ];
 
 /**
@@ -47,14 +51,16 @@ export async function launchChromium(
 }
 
 /**
- * A stamp server at `s`, the WHEP viewer page served from loopback (a secure context) by this
- * process, and Chromium allowed to use WebRTC there; `use` gets them, and everything is closed after.
+ * A stamp server at `s` (with `options.serverArgs`), the WHEP viewer page served from loopback (a
+ * secure context) by this process, and Chromium allowed to use WebRTC there; `use` gets them, and
+ * everything is closed after.
  */
-async function withViewerPage<T>(
+export async function withViewerPage<T>(
   s: Setting,
   use: (parts: { server: RunningServer; browser: BrowserContext; pageUrl: string }) => Promise<T>,
+  options: { serverArgs?: string[] } = {},
 ): Promise<T> {
-  const server = await startStampServer(s);
+  const server = await startStampServer(s, options.serverArgs);
   const page = await Deno.readTextFile(PAGE);
   const http = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },

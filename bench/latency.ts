@@ -4,7 +4,8 @@
  * 3 Mbit/s (aiortc's ceiling) and at the product's default bitrates; a table of receive-only viewers
  * per engine; rov-client --auto's first frame over 5 fresh runs; 30 Chromium WHEP sessions in a row.
  * Writes bench/RESULTS.md. `--quick`: 720p at 3 Mbit/s only, 6 s per contender. `--faults`: loss, a
- * link cut, a server restart and fresh connections under loss instead (bench/faults.ts).
+ * link cut, a server restart and fresh connections under loss instead (bench/faults.ts). `--viewers`:
+ * 1, 4 and 16 viewers served directly against through Janus instead (bench/scale_out.ts).
  */
 import { parseArgs } from "node:util";
 import {
@@ -26,13 +27,23 @@ import { writeResultsPart } from "./results_file.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
-  options: { quick: { type: "boolean" }, faults: { type: "boolean" }, out: { type: "string" } },
+  options: {
+    quick: { type: "boolean" },
+    faults: { type: "boolean" },
+    viewers: { type: "boolean" },
+    out: { type: "string" },
+  },
 });
 const quick = values.quick === true;
 const out = values.out ?? new URL("RESULTS.md", import.meta.url).pathname;
 if (values.faults) {
   const { runFaults } = await import("./faults.ts");
   await runFaults(out);
+  Deno.exit(0);
+}
+if (values.viewers) {
+  const { runScaleOut } = await import("./scale_out.ts");
+  await runScaleOut(out);
   Deno.exit(0);
 }
 /** `peers`: aiortc and Chromium run too (3 Mbit/s rows: aiortc's encoder clamps there). */

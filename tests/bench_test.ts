@@ -41,7 +41,7 @@ Deno.test("the quick latency benchmark measures every contender and writes its r
   }
 });
 
-Deno.test("writeResultsPart rewrites one part of the results file and keeps the other", async () => {
+Deno.test("writeResultsPart rewrites one part of the results file and keeps the others, in order", async () => {
   const { writeResultsPart } = await import("../bench/results_file.ts");
   const out = await Deno.makeTempFile({ suffix: ".md" });
   try {
@@ -49,8 +49,17 @@ Deno.test("writeResultsPart rewrites one part of the results file and keeps the 
     assertEquals(await Deno.readTextFile(out), "\n\n## Faults\n\nfirst\n");
     await writeResultsPart(out, "report", "# Report\n\nlatency\n");
     assertEquals(await Deno.readTextFile(out), "# Report\n\nlatency\n\n## Faults\n\nfirst\n");
+    await writeResultsPart(out, "scale-out", "## Scale-out\n\nviewers\n");
     await writeResultsPart(out, "faults", "## Faults\n\nsecond\n");
-    assertEquals(await Deno.readTextFile(out), "# Report\n\nlatency\n\n## Faults\n\nsecond\n");
+    assertEquals(
+      await Deno.readTextFile(out),
+      "# Report\n\nlatency\n\n## Faults\n\nsecond\n\n## Scale-out\n\nviewers\n",
+    );
+    await writeResultsPart(out, "report", "# Report\n\nagain\n");
+    assertEquals(
+      await Deno.readTextFile(out),
+      "# Report\n\nagain\n\n## Faults\n\nsecond\n\n## Scale-out\n\nviewers\n",
+    );
   } finally {
     await Deno.remove(out);
   }

@@ -12,6 +12,8 @@ const LIB = "/usr/lib/x86_64-linux-gnu/janus";
 export interface RunningJanus {
   /** The Janus HTTP API, e.g. http://127.0.0.1:PORT/janus. */
   api: string;
+  /** Its process (for its CPU time). */
+  pid: number;
   /** Where the mountpoint takes RTP (and RTCP, on the port above). */
   videoPort: number;
   output: Output;
@@ -113,13 +115,20 @@ cors: {
     await stop();
     throw error;
   }
-  return { api: `http://127.0.0.1:${httpPort}/janus`, videoPort, output, [Symbol.asyncDispose]: stop };
+  return {
+    api: `http://127.0.0.1:${httpPort}/janus`,
+    pid: child.pid,
+    videoPort,
+    output,
+    [Symbol.asyncDispose]: stop,
+  };
 }
 
 /**
  * In a page: watches mountpoint `id` through Janus's HTTP API (create, attach the streaming plugin,
- * watch, answer its offer, start) and counts decoded frames in `globalThis.janusFrames`. The answer
- * keeps only loopback candidates. A string for page.evaluate.
+ * watch, answer its offer, start) and counts decoded frames in `globalThis.janusFrames`; its video
+ * element is `globalThis.janusVideo`. The answer keeps only loopback candidates. A string for
+ * page.evaluate.
  */
 export function janusViewerScript(api: string, id: number): string {
   return `(async () => {
@@ -139,6 +148,7 @@ export function janusViewerScript(api: string, id: number): string {
     video.muted = true;
     video.autoplay = true;
     document.body.append(video);
+    globalThis.janusVideo = video;
     globalThis.janusFrames = 0;
     const count = () => { globalThis.janusFrames++; video.requestVideoFrameCallback(count); };
     video.requestVideoFrameCallback(count);
@@ -153,7 +163,8 @@ export function janusViewerScript(api: string, id: number): string {
     const sdp = pc.localDescription.sdp.split("\\r\\n")
       .filter((line) => !line.startsWith("a=candidate:") || / 127\\.0\\.0\\.1 /.test(line)).join("\\r\\n");
     await post("/" + session + "/" + handle, { janus: "message", body: { request: "start" }, jsep: { type: "answer", sdp } });
+    // Kept alive without a long poll: a browser holds at most 6 connections to one host, and a poll
+    // per tab would leave none for the seventh tab's requests.
     setInterval(() => post("/" + session, { janus: "keepalive" }), 15000);
-    (async () => { for (;;) await fetch(api + "/" + session + "?maxev=5").catch(() => {}); })();
   })()`;
 }
