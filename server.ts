@@ -352,12 +352,13 @@ async function main(args: string[]): Promise<number> {
         status: `${base}/api/status`,
         ...(rtsp?.serves(main.name) ? { rtsp: rtspUrl(address, rtsp.port, main.name) } : {}),
       },
-      // WebRTC, and plain RTP where it is sent too (--rtp): rov-client --auto picks (--prefer).
-      transports: output.kind === "udp"
-        ? ["rtp"]
-        : main.rtpOutputs.length > 0
-        ? ["webrtc", "rtp"]
-        : ["webrtc"],
+      // WebRTC, and plain RTP where it is sent too (--rtp): rov-client --auto picks (--prefer);
+      // "janus": the stream is also forwarded to a Janus mountpoint (--forward), whose viewers Janus serves.
+      transports: output.kind === "udp" ? ["rtp"] : [
+        "webrtc",
+        ...(main.rtpOutputs.length > 0 ? ["rtp"] : []),
+        ...(main.forwards.length > 0 ? ["janus"] : []),
+      ],
       codec: "H264",
       width: main.options.width,
       height: main.options.height,

@@ -7,6 +7,7 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { startServer } from "../support/processes.ts";
 import { hasJanus, janusViewerScript, startJanus } from "../support/janus.ts";
 import { launchChromium } from "../../bench/chromium.ts";
+import { findServer } from "../../lib/discovery/browser.ts";
 
 const AIORTC_VIEWER = new URL("../peers/aiortc_viewer.py", import.meta.url).pathname;
 
@@ -37,6 +38,9 @@ Deno.test({
         server.stderr.text,
         new RegExp(`forward to Janus 127.0.0.1:${janus.videoPort} \\(RTCP ${janus.videoPort + 1}\\)`),
       );
+      // The beacon says the stream is also served through Janus.
+      const found = await findServer({ port: server.discoveryPort, targets: ["127.0.0.1"], timeoutMs: 3000 });
+      assertEquals(found.beacon.transports, ["webrtc", "janus"]);
       const alone = await upstream(3000);
       const requestsBefore = (await forwardStatus())[0].keyFrameRequests;
       const tabs = [];
