@@ -137,20 +137,25 @@ async function main(args: string[]): Promise<number> {
   const startedAt = Date.now();
   const ice = { addresses: hostAddresses(options.host, ipv4Interfaces()), stun: options.stun };
   const output = rtpOutput(options, engine?.engine);
-  const level = h264Level(options.width || 1920, options.height || 1080, options.fps);
   /** Where plain RTP goes: --transport rtp's destination, else the first --rtp (undefined: none). */
   const rtpOut = () => output.kind === "udp" ? output : streams[0]?.rtpOutputs[0];
-  const sdpFor = (origin: string) => {
-    const rtp = rtpOut();
+  /** The SDP of `stream`'s first plain RTP output (the first stream: rtpOut). */
+  const sdpFor = (origin: string, stream?: string) => {
+    const served = stream === undefined ? streams[0] : streamNamed(stream);
+    const rtp = served === streams[0] ? rtpOut() : served.rtpOutputs[0];
+    const o = served?.options ?? options;
     return rtp
       ? streamSdp({
         address: rtp.host,
         port: rtp.port,
         ttl: rtp.ttl,
         payloadType: RTP_PAYLOAD_TYPE,
-        profileLevelId: profileLevelId(streams[0]?.profile ?? "constrained-baseline", level),
+        profileLevelId: profileLevelId(
+          served?.profile ?? "constrained-baseline",
+          h264Level(o.width || 1920, o.height || 1080, o.fps),
+        ),
         origin,
-        name: options.name,
+        name: served === streams[0] ? options.name : `${options.name} ${served.name}`,
       })
       : undefined;
   };
@@ -202,7 +207,7 @@ async function main(args: string[]): Promise<number> {
     },
     hasViewer: (id: string) => streamOfViewer(id) !== undefined,
     sourceState: (id: string) => streamOfViewer(id)?.sender.sourceState ?? "live",
-    streamSdp: () => sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host),
+    streamSdp: (stream) => sdpFor(isWildcard(options.host) ? "0.0.0.0" : options.host, stream),
     requestKeyFrame: (name?: string) => streamNamed(name).sender.requestKeyFrame(),
     // Recording is a branch behind each stream's tee, like a webrtcbin viewer's: every camera at once.
     recording: engine?.engine === "gstreamer"
@@ -397,12 +402,13 @@ async function main(args: string[]): Promise<number> {
     })
     : undefined;
 
+  /** A stream's plain RTP outputs and forwards, for its log line. */
+  const outputsOf = (s: ServedStream) =>
+    s.rtpOutputs.map((o) => `; RTP to ${o.host}:${o.port}`).join("") +
+    s.forwards.map(({ target: t }) => `; forward to Janus ${t.host}:${t.port} (RTCP ${t.rtcpPort})`).join("");
   const media = output.kind === "udp"
     ? `; RTP to ${output.host}:${output.port}`
-    : `; WebRTC on the ${main.webrtc?.engine} engine` +
-      main.rtpOutputs.map((o) => `; RTP to ${o.host}:${o.port}`).join("") +
-      main.forwards.map(({ target: t }) => `; forward to Janus ${t.host}:${t.port} (RTCP ${t.rtcpPort})`)
-        .join("");
+    : `; WebRTC on the ${main.webrtc?.engine} engine` + outputsOf(main);
   const encoding = (s: ServedStream) =>
     `${s.options.source} ${s.options.width}x${s.options.height}@${s.options.fps} H.264 ` +
     (s.encoder ? `${s.encoder.element} ${s.options.bitrateKbps} kbit/s` : "passthrough (no encoder)");
@@ -421,7 +427,7 @@ async function main(args: string[]): Promise<number> {
   );
   for (const stream of streams.slice(1)) {
     log.info(
-      `Stream "${stream.name}": ${encoding(stream)}; POST /whep/${stream.name}` +
+      `Stream "${stream.name}": ${encoding(stream)}; POST /whep/${stream.name}` + outputsOf(stream) +
         (rtsp?.serves(stream.name) ? `; RTSP ${rtspUrl(shownHost, rtsp.port, stream.name)}` : ""),
     );
   }

@@ -112,7 +112,8 @@ Source
                              --stream down:source=webcam,device=2,width=1280,height=720 (repeatable);
                              OPT is any source or encoding option above (source, device, file, url,
                              pipeline — the last, taking the rest —, width, height, fps, bitrate,
-                             encoder, no-loop, file-passthrough, max-quality); the rest is shared
+                             encoder, no-loop, file-passthrough, max-quality), or its own
+                             rtp=HOST:PORT / forward=janus://HOST:PORT; the rest is shared
 
 Encoding (once, shared by all viewers)
   --encoder NAME             auto|nvenc|vaapi|v4l2|x264|openh264 (default auto: the first that runs,
@@ -369,8 +370,13 @@ const STREAM_VALUES = ["source", "device", "file", "url", "width", "height", "fp
 const STREAM_FLAGS = ["no-loop", "file-passthrough", "max-quality"];
 /** Options whose value may hold commas: the rest of the spec is theirs. */
 const STREAM_TAILS = ["pipeline"];
-/** Options of the first camera alone (a --stream never sends --rtp: its port would be taken twice). */
+/**
+ * Options of the first camera alone: a --stream does not inherit --rtp or --forward (a port would be
+ * sent two streams); it gives its own (rtp=HOST:PORT, forward=janus://HOST:PORT).
+ */
 const STREAM_ONLY = ["stream", "stream-name", "rtp", "forward"];
+/** Outputs a --stream may give itself, each as often as it likes. */
+const STREAM_OUTPUTS = ["rtp", "forward"];
 
 /** --rtp HOST:PORT (an IPv6 address in brackets). */
 function rtpDestination(value: string): { host: string; port: number } {
@@ -423,12 +429,16 @@ function streamOptions(args: string[], spec: string, defaultName: string): Serve
     const equals = item.indexOf("=");
     const key = equals < 0 ? item : item.slice(0, equals);
     if (STREAM_FLAGS.includes(key) && equals < 0) own.push(`--${key}`);
-    else if ((STREAM_VALUES.includes(key) || STREAM_TAILS.includes(key)) && equals > 0) {
+    else if (
+      (STREAM_VALUES.includes(key) || STREAM_TAILS.includes(key) || STREAM_OUTPUTS.includes(key)) &&
+      equals > 0
+    ) {
       own.push(`--${key}`, item.slice(equals + 1));
     } else {
       throw new CliError(
         `Invalid --stream ${name}: "${item}" is not a source option (source=, device=, file=, url=, ` +
-          `pipeline=, width=, height=, fps=, bitrate=, encoder=, no-loop, file-passthrough, max-quality)`,
+          `pipeline=, width=, height=, fps=, bitrate=, encoder=, no-loop, file-passthrough, max-quality, ` +
+          `rtp=, forward=)`,
       );
     }
   }

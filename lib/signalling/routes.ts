@@ -43,8 +43,8 @@ export interface SignallingBackend {
   /** "lost" while the camera (or --pipeline) of viewer `id`'s stream has failed and is being retried. */
   sourceState?(id: string): "live" | "lost";
   status(): unknown;
-  /** The RTP stream's SDP, when the server sends plain RTP. */
-  streamSdp?(): string | undefined;
+  /** The SDP of `stream`'s (undefined: the first's) plain RTP, when it is sent; SignallingError for no such stream. */
+  streamSdp?(stream?: string): string | undefined;
   /** Asks the encoder of `stream` (undefined: the first) for a keyframe (rate-limited by the server). */
   requestKeyFrame(stream?: string): void;
   /** The browser viewer page served at `/`, when the server has one. */
@@ -212,10 +212,10 @@ export function signallingHandler(
       }
       if (pathname === "/stream.sdp") {
         return expect(request, "GET", () => {
-          const sdp = backend.streamSdp?.();
+          const sdp = backend.streamSdp?.(streamParam(searchParams));
           return sdp
             ? reply(200, sdp, "application/sdp")
-            : reply(404, "No RTP stream: the server runs --transport webrtc\n");
+            : reply(404, "No RTP stream: the server sends no plain RTP of this stream (--rtp)\n");
         });
       }
       if (pathname === "/offer") {

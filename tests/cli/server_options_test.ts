@@ -250,7 +250,19 @@ Deno.test("parseServerOptions refuses a malformed --forward with one line", () =
     [["--forward", "janus://host:5600?rtcp-port=5600"], /RTCP needs a port of its own/],
     [["--forward", "janus://a b:5600"], /Invalid --forward/],
     [["--transport", "rtp", "--forward", "janus://h:5600"], /not with --transport rtp/],
-    [["--stream", "down:source=test,forward=janus://h:5600"], /forward/],
+    [["--stream", "down:source=test,forward=h:5600"], /In --stream down: Invalid --forward "h:5600"/],
   ];
   for (const [args, pattern] of cases) assertThrows(() => parseServerOptions(args, "x"), pattern);
+});
+
+Deno.test("parseServerOptions gives a --stream its own rtp= and forward= outputs, never the first camera's", () => {
+  const o = parseServerOptions([
+    ...["--rtp", "127.0.0.1:5600", "--forward", "janus://10.0.0.1:5700"],
+    ...["--stream", "down:source=test,rtp=127.0.0.1:5602,rtp=239.255.0.3:5604,forward=janus://10.0.0.1:5800"],
+    ...["--stream", "aft:source=test"],
+  ], "x");
+  assertEquals(o.rtp, [{ host: "127.0.0.1", port: 5600 }]);
+  assertEquals(o.streams[0].rtp, [{ host: "127.0.0.1", port: 5602 }, { host: "239.255.0.3", port: 5604 }]);
+  assertEquals(o.streams[0].forward, [{ kind: "janus", host: "10.0.0.1", port: 5800, rtcpPort: 5801 }]);
+  assertEquals([o.streams[1].rtp, o.streams[1].forward], [[], []]);
 });

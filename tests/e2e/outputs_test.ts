@@ -43,6 +43,35 @@ Deno.test("rov-server --rtp: a WebRTC viewer and ffmpeg through /stream.sdp deco
   }
 });
 
+Deno.test("rov-server --stream NAME:…,rtp=HOST:PORT sends that camera's own RTP; /stream.sdp?stream=NAME describes it", async () => {
+  const [first, second] = [freeRtpPort(), freeRtpPort()];
+  const server = await startServer([
+    ...["--rtp", `127.0.0.1:${first}`],
+    ...["--stream", `down:source=test,width=320,height=240,bitrate=400,rtp=127.0.0.1:${second}`],
+  ]);
+  try {
+    await server.stderr.wait(new RegExp(`Stream "down": .*; RTP to 127\\.0\\.0\\.1:${second}`));
+    for (const [query, size] of [["", "640x360"], ["?stream=down", "320x240"]]) {
+      const ffmpeg = await runTool("ffmpeg", [
+        ...["-hide_banner", "-nostdin", "-protocol_whitelist", "file,http,tcp,udp,rtp"],
+        ...["-i", `${server.url}/stream.sdp${query}`, "-frames:v", "30", "-f", "null", "-"],
+      ]);
+      assertEquals(ffmpeg.code, 0, ffmpeg.stderr);
+      assertMatch(ffmpeg.stderr, new RegExp(`Video: h264.*${size}`));
+    }
+    const status = await (await fetch(`${server.url}/api/status`)).json();
+    const ports = status.streams.map((s: { outputs: { kind: string; port?: number }[] }) =>
+      s.outputs.filter((o) => o.kind === "rtp").map((o) => o.port)
+    );
+    assertEquals(ports, [[first], [second]], "each camera its own --rtp, none inherited");
+    const unknown = await fetch(`${server.url}/stream.sdp?stream=up`);
+    await unknown.body?.cancel();
+    assertEquals(unknown.status, 404);
+  } finally {
+    assertEquals(await server.stop(), 0, server.stderr.text);
+  }
+});
+
 Deno.test("rov-client --auto takes WebRTC from a server that sends both, and RTP with --prefer rtp", async () => {
   const port = freeRtpPort();
   const server = await startServer(["--rtp", `127.0.0.1:${port}`]);
