@@ -126,8 +126,12 @@ export function reorderWaitMs(lowLatency: boolean, requested?: number): number {
   return lowLatency ? jitterLatencyMs("webrtc", true, requested) : 0;
 }
 
-/** The element a WebRTC session's source feeds (gstreamer engine), and the source's last element. */
-export const RECEIVER_PARSE = "parse";
+/**
+ * The element WebRTC sessions' sources feed (gstreamer engine): a funnel, so that a second attempt
+ * can be made beside one that is slow to connect (ViewerLink's hedge), and the source's last element.
+ */
+export const RECEIVER_SESSIONS = "sessions";
+const RECEIVER_PARSE = "parse";
 export const RECEIVER_DEPAY = "depay";
 
 /**
@@ -169,19 +173,22 @@ function unitsBranch(): string {
 export function receiverDescription(options: ReceiverOptions): string {
   const rtpCaps =
     `application/x-rtp,media=video,clock-rate=90000,encoding-name=H264,payload=${RTP_PAYLOAD_TYPE}`;
-  // The WebRTC session's source is added in front of the parser (webrtcSourceDescription).
-  const head = options.input.kind === "webrtc" ? parseAndDecode(options) : [
-    inputElement(options.input, rtpCaps),
-    // WebRTC in low latency: mode=none timestamps frames from RTP time alone (no arrival-time
-    // smoothing), which lets the client map a decoded frame back to its RTP timestamp and the
-    // capture time the server sent for it (built-in latency).
-    `rtpjitterbuffer name=${JITTER_BUFFER} latency=${options.latencyMs} drop-on-latency=${options.lowLatency}` +
-    (options.lowLatency && options.input.kind === "appsrc" ? " mode=none" : "") +
-    // RTP input: each frame carries the sender's NTP time from RTCP sender reports (capture time).
-    (options.input.kind === "udp" ? " add-reference-timestamp-meta=true" : ""),
-    "rtph264depay",
-    parseAndDecode(options),
-  ].join(" ! ");
+  // The WebRTC sessions' sources are added in front of the parser (webrtcSourceDescription); only a
+  // connected one passes media, and the one that connects second is closed.
+  const head = options.input.kind === "webrtc"
+    ? `funnel name=${RECEIVER_SESSIONS} ! ${parseAndDecode(options)}`
+    : [
+      inputElement(options.input, rtpCaps),
+      // WebRTC in low latency: mode=none timestamps frames from RTP time alone (no arrival-time
+      // smoothing), which lets the client map a decoded frame back to its RTP timestamp and the
+      // capture time the server sent for it (built-in latency).
+      `rtpjitterbuffer name=${JITTER_BUFFER} latency=${options.latencyMs} drop-on-latency=${options.lowLatency}` +
+      (options.lowLatency && options.input.kind === "appsrc" ? " mode=none" : "") +
+      // RTP input: each frame carries the sender's NTP time from RTCP sender reports (capture time).
+      (options.input.kind === "udp" ? " add-reference-timestamp-meta=true" : ""),
+      "rtph264depay",
+      parseAndDecode(options),
+    ].join(" ! ");
   // The recording takes the access units beside the decoder, as the server's recording takes the tee's.
   const record = options.recordFile ? ` ${UNITS_TEE}. ! ${recordingDescription(options.recordFile)}` : "";
   return `${head} ! ${tail(options)}${unitsBranch()}${record}${rtcpBranch(options.input)}`;

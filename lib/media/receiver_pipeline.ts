@@ -10,7 +10,7 @@ import {
   FRAMES_APPSINK,
   RECEIVER_APPSRC,
   RECEIVER_DEPAY,
-  RECEIVER_PARSE,
+  RECEIVER_SESSIONS,
   RECEIVER_WEBRTC,
   receiverDescription,
   type ReceiverOptions,
@@ -19,7 +19,6 @@ import {
   webrtcSourceDescription,
 } from "./receiver.ts";
 import type { WebRtcBin } from "../ffi/webrtc_bin.ts";
-import type { Branch } from "../ffi/branch.ts";
 import type { UnitMark } from "../stats/damage.ts";
 import type { Element } from "../ffi/element.ts";
 import { RTP_PAYLOAD_TYPE } from "./sender.ts";
@@ -57,7 +56,6 @@ export class ReceiverPipeline {
   #closed = false;
   #decoder: Element | undefined;
   #options: ReceiverOptions;
-  #session: Branch | undefined;
   #banner: Element | undefined;
   #still: ReturnType<typeof setInterval> | undefined;
 
@@ -100,18 +98,21 @@ export class ReceiverPipeline {
 
   /**
    * A fresh webrtcbin in front of the running decoder (webrtc input), for the gstreamer engine to
-   * negotiate one session with; the previous session's is stopped and removed first. The window
-   * and the decoder stay: a reconnect shows the last picture until the new one comes.
+   * negotiate one session with; `remove` stops and removes it when the session ends. The window and
+   * the decoder stay: a reconnect shows the last picture until the new one comes.
    */
-  async newWebRtcBin(): Promise<WebRtcBin> {
+  newWebRtcBin(): { webrtc: WebRtcBin; remove(): Promise<void> } {
     if (this.#closed) throw new Error("The receiver pipeline is closed");
-    if (this.#session) await this.#pipeline.removeBranch(this.#session);
-    this.#session = this.#pipeline.addSource(
-      RECEIVER_PARSE,
+    const branch = this.#pipeline.addSource(
+      RECEIVER_SESSIONS,
       webrtcSourceDescription(this.#options),
       RECEIVER_DEPAY,
+      { requested: true },
     );
-    return this.#session.webrtcBin(RECEIVER_WEBRTC);
+    return {
+      webrtc: branch.webrtcBin(RECEIVER_WEBRTC),
+      remove: () => this.#closed ? Promise.resolve() : this.#pipeline.removeBranch(branch),
+    };
   }
 
   /**

@@ -91,14 +91,19 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
     if (state === "closed" && !signal.aborted) failure.resolve(new Error("rov-server closed the connection"));
   };
   const origin = new URL(url).origin;
-  const viewing = options.engine === "gstreamer"
-    ? await GstReceiverSession.connect(await receiver.newWebRtcBin(), signaller, {
+  // Each session has a webrtcbin of its own in front of the decoder, removed when it closes.
+  const source = options.engine === "gstreamer" ? receiver.newWebRtcBin() : undefined;
+  const viewing = source
+    ? await GstReceiverSession.connect(source.webrtc, signaller, {
       ice,
       control: origin,
       stream: options.stream,
       requestKeyFrame: () => receiver.requestKeyFrame(),
       onState,
       signal,
+    }).catch(async (error) => {
+      await source.remove();
+      throw error;
     })
     : await (await options.werift!).WeriftViewing.connect(signaller, {
       ice,
@@ -134,6 +139,7 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
       // Hung up before closing: the server frees the place at once (not signal: it may be aborted).
       if (id !== undefined) await hangUp(origin, id);
       await viewing.close();
+      await source?.remove();
     },
   };
 }

@@ -57,6 +57,12 @@ export interface LinkTiming {
    * pictureTimeoutMs.
    */
   connectTimeoutMs: number;
+  /**
+   * A session whose media path is not up this long gets a second attempt beside it, and the first of
+   * the two to connect is kept (0: none). A lost DTLS flight costs ~1 s (OpenSSL's first resend, in
+   * GStreamer 1.22); an attempt that loses two costs 3 s. Connecting takes ~100 ms otherwise.
+   */
+  hedgeMs: number;
   /** A connected session without a picture this long asks for a keyframe (again every repairEveryMs). */
   firstPictureMs: number;
   /** No picture this long: the link is stalled and the server is asked about the session. */
@@ -75,6 +81,7 @@ export const LINK_TIMING: LinkTiming = {
   repairEveryMs: 300,
   pictureTimeoutMs: 4000,
   connectTimeoutMs: 2000,
+  hedgeMs: 500,
   firstPictureMs: 700,
   stallMs: 600,
   probeEveryMs: 500,
@@ -190,17 +197,45 @@ export class ViewerLink<S extends LinkSession> {
   }
 
   /** Watches one session until it ends: the reason, or undefined when the link is being stopped. */
-  async #watch(session: S, signal: AbortSignal): Promise<string | undefined> {
+  async #watch(first: S, signal: AbortSignal): Promise<string | undefined> {
+    // Each session not connected in time gets one attempt beside it: at most two are in flight.
+    const hedges = { current: new Hedge<S>(this.#options.connect, signal) };
+    try {
+      return await this.#follow(first, hedges, signal);
+    } finally {
+      await hedges.current.drop();
+    }
+  }
+
+  async #follow(first: S, hedges: { current: Hedge<S> }, signal: AbortSignal): Promise<string | undefined> {
     const t = this.#timing;
-    const startedAt = this.#now();
+    let session = first;
+    let startedAt = this.#now();
     let failure: string | undefined;
-    void session.failed.then((error) => failure = error.message);
+    const follow = (s: S) => void s.failed.then((error) => s === session && (failure = error.message));
+    follow(session);
     let probing: Promise<void> | undefined;
     let liveness: ViewerLiveness | undefined;
     let lastProbe = -Infinity;
     let repairAt = -Infinity;
     /** When the session last had reason to expect no picture (made, or the server's camera lost). */
     let waitedSince = startedAt;
+    /**
+     * Takes the second attempt as the session (it connected first, or the first timed out); it may
+     * have an attempt beside it in its turn.
+     */
+    const adopt = (next: { session: S; startedAt: number }, why: string) => {
+      log.debug(`Keeping the second attempt: ${why}`);
+      hedges.current.forget();
+      hedges.current = new Hedge<S>(this.#options.connect, signal);
+      void session.close().catch(() => {});
+      session = next.session;
+      this.#session = session;
+      this.sessions++;
+      startedAt = waitedSince = next.startedAt;
+      failure = undefined;
+      follow(session);
+    };
     while (!signal.aborted) {
       if (failure !== undefined) return failure;
       const now = this.#now();
@@ -234,6 +269,15 @@ export class ViewerLink<S extends LinkSession> {
         this.#set("source-lost", "the camera of rov-server has failed; the server is retrying it");
         waitedSince = now;
       } else if (!live) {
+        const hedge = hedges.current;
+        const connected = session.connected?.();
+        if (connected === false && t.hedgeMs > 0 && now - startedAt >= t.hedgeMs) hedge.make(now);
+        const second = hedge.made;
+        if (connected === true) void hedge.drop();
+        else if (second && second.session.connected?.() === true) {
+          adopt(second, "it connected first");
+          continue;
+        }
         // Connected, yet no picture: the keyframe it started with may have been lost beyond repair,
         // and nothing decoded means nothing damaged to ask again for it.
         if (
@@ -245,6 +289,16 @@ export class ViewerLink<S extends LinkSession> {
           session.requestKeyFrame?.();
         }
         if (session.connected?.() === false && now - startedAt > t.connectTimeoutMs) {
+          if (second) {
+            // As a reconnect would, but the attempt made beside it is already on its way.
+            const reason = `not connected within ${
+              t.connectTimeoutMs / 1000
+            } s (ICE or DTLS did not complete)`;
+            if (this.#state !== "reconnecting") log.info(`Reconnecting: ${reason}`);
+            this.#set("reconnecting", reason);
+            adopt(second, `the first was ${reason}`);
+            continue;
+          }
           return `not connected within ${t.connectTimeoutMs / 1000} s (ICE or DTLS did not complete)`;
         }
         if (now - waitedSince > t.pictureTimeoutMs) {
@@ -258,5 +312,54 @@ export class ViewerLink<S extends LinkSession> {
       await this.#sleep(live ? 25 : 50, signal);
     }
     return undefined;
+  }
+}
+
+/**
+ * At most one second attempt beside a session that is slow to connect: made once, then either
+ * adopted by the link, or dropped (closed) when the first connects or the session ends.
+ */
+class Hedge<S extends LinkSession> {
+  #connect: (signal: AbortSignal) => Promise<S>;
+  #signal: AbortSignal;
+  #abort: AbortController | undefined;
+  #pending: Promise<void> | undefined;
+  #tried = false;
+  /** The second session once it is made, until the link adopts it or it is dropped. */
+  made: { session: S; startedAt: number } | undefined;
+
+  constructor(connect: (signal: AbortSignal) => Promise<S>, signal: AbortSignal) {
+    this.#connect = connect;
+    this.#signal = signal;
+  }
+
+  /** Starts the second attempt, once. */
+  make(now: number): void {
+    if (this.#tried) return;
+    this.#tried = true;
+    const abort = this.#abort = new AbortController();
+    const stop = () => abort.abort();
+    this.#signal.addEventListener("abort", stop, { once: true });
+    log.debug("Not connected yet: a second attempt beside it");
+    this.#pending = this.#connect(abort.signal).then((session) => {
+      if (abort.signal.aborted) void session.close().catch(() => {});
+      else this.made = { session, startedAt: now };
+    }, (error) => log.debug(`The second attempt failed: ${error instanceof Error ? error.message : error}`))
+      .finally(() => this.#signal.removeEventListener("abort", stop));
+  }
+
+  /** The second session is the link's now: drop() leaves it (its signal is no longer aborted). */
+  forget(): void {
+    this.made = undefined;
+    this.#abort = undefined;
+  }
+
+  /** Stops the attempt and closes its session unless the link adopted it. */
+  async drop(): Promise<void> {
+    this.#abort?.abort();
+    await this.#pending;
+    const made = this.made;
+    this.made = undefined;
+    await made?.session.close().catch(() => {});
   }
 }

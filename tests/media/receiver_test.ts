@@ -102,9 +102,12 @@ Deno.test("receiverDescription parses in GStreamer with and without a window, fr
   }
 });
 
-Deno.test("receiverDescription for webrtcbin starts at the parser; each session's source ends at the depayloader", () => {
+Deno.test("receiverDescription for webrtcbin starts at a funnel before the parser; each session's source ends at the depayloader", () => {
   const description = receiverDescription({ ...base, input: { kind: "webrtc" } });
-  assertMatch(description, /^h264parse name=parse ! tee name=units_tee ! avdec_h264 name=decoder/);
+  assertMatch(
+    description,
+    /^funnel name=sessions ! h264parse name=parse ! tee name=units_tee ! avdec_h264 name=decoder/,
+  );
   assert(!description.includes("webrtcbin"), "the session's webrtcbin is added later");
   const source = webrtcSourceDescription({ latencyMs: 0 });
   assertMatch(source, /^webrtcbin name=webrtc .*latency=0 webrtc\. ! rtph264depay name=depay /);

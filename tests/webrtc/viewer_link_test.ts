@@ -1,11 +1,18 @@
 import { assert, assertEquals, assertRejects } from "../support/assert.ts";
-import { type LinkSession, type LinkState, ViewerLink } from "../../lib/webrtc/viewer_link.ts";
+import {
+  type LinkSession,
+  type LinkState,
+  type LinkTiming,
+  ViewerLink,
+} from "../../lib/webrtc/viewer_link.ts";
 import type { ViewerLiveness } from "../../lib/signalling/offer_client.ts";
 
 /** A session whose picture and server answers follow the test's script, on a fake clock. */
 interface FakeSession extends LinkSession {
   index: number;
   closed: boolean;
+  /** When it was closed, on the fake clock. */
+  closedAt?: number;
   fail(reason: string): void;
 }
 
@@ -24,6 +31,7 @@ async function scenario(script: {
   onSession?: (session: FakeSession, now: number) => void;
   /** Receives a reader of the fake clock. */
   clock?: (now: () => number) => void;
+  timing?: Partial<LinkTiming>;
 }) {
   let now = 0;
   let lastPicture = 0;
@@ -34,7 +42,7 @@ async function scenario(script: {
   const stop = new AbortController();
   script.clock?.(() => now);
   const link = new ViewerLink<FakeSession>({
-    connect: () => {
+    connect: (signal) => {
       const attempt = attempts++;
       connects.push(now);
       const failure = script.connectFails?.(attempt, now);
@@ -46,12 +54,17 @@ async function scenario(script: {
         failed: failed.promise,
         fail: (reason) => failed.resolve(new Error(reason)),
         probe: () => Promise.resolve(script.liveness?.(session.index, now) ?? "known"),
-        connected: script.connected ? () => script.connected!(session.index, now) : undefined,
+        connected: script.connected
+          ? () => !session.closed && script.connected!(session.index, now)
+          : undefined,
         close: () => {
           session.closed = true;
+          session.closedAt ??= now;
           return Promise.resolve();
         },
       };
+      // As a real session: closed when its attempt's signal aborts.
+      signal.addEventListener("abort", () => void session.close(), { once: true });
       sessions.push(session);
       script.onSession?.(session, now);
       return Promise.resolve(session);
@@ -60,6 +73,7 @@ async function scenario(script: {
     reconnect: script.reconnect ?? true,
     onState: (state, reason) => states.push({ state, at: now, reason }),
     signal: stop.signal,
+    timing: script.timing,
     now: () => now,
     sleep: async (ms) => {
       const end = now + ms;
@@ -132,6 +146,7 @@ Deno.test("ViewerLink abandons a session whose media path is not up within 2 s, 
     untilMs: 4000,
     picture: (session, now) => session === 1 && now > 2500,
     connected: (session) => session === 1,
+    timing: { hedgeMs: 0 },
   });
   assertEquals(stuck.sessions.length, 2);
   assert(stuck.connects[1] >= 2000 && stuck.connects[1] < 2400, `retried at ${stuck.connects[1]} ms`);
@@ -149,6 +164,51 @@ Deno.test("ViewerLink abandons a session whose media path is not up within 2 s, 
   });
   assertEquals(slow.sessions.length, 1);
   assert(asked >= 5, `${asked} keyframe requests before the first picture`);
+});
+
+Deno.test("ViewerLink makes a second attempt beside one not connected after 500 ms and keeps whichever connects first", async () => {
+  // The first never connects; the second, made at 500 ms, does at once: it is kept, the first closed.
+  const second = await scenario({
+    untilMs: 2000,
+    picture: (session) => session === 1,
+    connected: (session) => session === 1,
+  });
+  assertEquals(second.sessions.length, 2);
+  assert(second.connects[1] >= 500 && second.connects[1] < 700, `second attempt at ${second.connects[1]} ms`);
+  assert(second.sessions[0].closedAt! < 700, `the first is closed at ${second.sessions[0].closedAt} ms`);
+  assertEquals(second.sessions[1].closedAt, 2000, "the second is the session until the end");
+  assertEquals(second.states.map((s) => s.state), ["connecting", "live"], "no reconnecting in between");
+  // The first connects at 800 ms, before the second: the second is closed, the first kept.
+  const first = await scenario({
+    untilMs: 2000,
+    picture: (session, now) => session === 0 && now > 900,
+    connected: (session, now) => session === 0 && now > 800,
+  });
+  assertEquals(first.sessions.length, 2);
+  assert(first.sessions[1].closedAt! <= 950, `the second is closed at ${first.sessions[1].closedAt} ms`);
+  assertEquals(first.sessions[0].closedAt, 2000, "the first is the session until the end");
+  assertEquals(first.states.map((s) => s.state), ["connecting", "live"]);
+  // Neither connects: at 2 s the second (made at 500 ms) becomes the session and gets a third beside
+  // it, at 2.5 s the third replaces the second, and so on: never more than two attempts at once.
+  const neither = await scenario({
+    untilMs: 2700,
+    picture: () => false,
+    connected: () => false,
+  });
+  const at = neither.connects;
+  assertEquals(at.length, 4, `attempts at ${at.join(", ")} ms`);
+  assert(at[2] >= 2000 && at[2] < 2150 && at[3] >= 2500 && at[3] < 2650, `attempts at ${at.join(", ")} ms`);
+  for (const t of at) {
+    const open = neither.sessions.filter((s, i) =>
+      at[i] <= t && (s.closedAt === undefined || s.closedAt > t)
+    );
+    assert(open.length <= 2, `${open.length} attempts at once at ${t} ms`);
+  }
+  // Said as a reconnect is, once.
+  assertEquals(
+    neither.states.filter((s) => s.state === "reconnecting").map((s) => s.reason),
+    ["not connected within 2 s (ICE or DTLS did not complete)"],
+  );
 });
 
 Deno.test("ViewerLink retries a failing connect with a backoff capped at 1 s", async () => {
