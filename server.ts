@@ -121,9 +121,7 @@ async function main(args: string[]): Promise<number> {
     );
   }
   const wanted = [options, ...options.streams];
-  const engine = options.transport === "webrtc"
-    ? decideEngine(options.webrtcEngine, { loopingFile: wanted.some((o) => o.source === "file" && o.loop) })
-    : undefined;
+  const engine = options.transport === "webrtc" ? decideEngine(options.webrtcEngine) : undefined;
   if (engine?.unavailable) throw new CliError(engine.unavailable);
 
   const stop = new AbortController();

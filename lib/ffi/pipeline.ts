@@ -32,6 +32,7 @@ export type BusEvent =
   | { type: "error"; source: string; path: string; message: string; debug?: string }
   | { type: "warning"; source: string; path: string; message: string; debug?: string }
   | { type: "eos" }
+  | { type: "segment-done" }
   | { type: "state"; source: string; from: PipelineState; to: PipelineState }
   | { type: "key"; key: string };
 
@@ -41,10 +42,11 @@ const MESSAGE = {
   WARNING: 1 << 2,
   STATE_CHANGED: 1 << 6,
   ELEMENT: 1 << 15,
+  SEGMENT_DONE: 1 << 17,
   LATENCY: 1 << 19,
 } as const;
 const WATCHED = MESSAGE.EOS | MESSAGE.ERROR | MESSAGE.WARNING | MESSAGE.STATE_CHANGED | MESSAGE.ELEMENT |
-  MESSAGE.LATENCY;
+  MESSAGE.SEGMENT_DONE | MESSAGE.LATENCY;
 const MESSAGE_TYPE = 64; // GstMessage.type
 const MESSAGE_SRC = 80; // GstMessage.src
 const BUS_TIMEOUT_NS = 100_000_000n; // the bus loop notices close() within 100 ms
@@ -180,11 +182,17 @@ export class Pipeline {
     }
   }
 
-  /** Seeks back to the start (flushing, to a keyframe): how a file source loops. */
-  seekToStart(): boolean {
+  /**
+   * Seeks back to the start, to a keyframe: how a file source loops. `flush` (the default) drops
+   * what is on its way and restarts running time at 0; `segment`: the end of the file posts
+   * segment-done instead of EOS, and a seek then without flushing plays on, with running time (so
+   * every timestamp downstream) going on rising, and nothing downstream disturbed.
+   */
+  seekToStart(options: { flush?: boolean; segment?: boolean } = {}): boolean {
     const FORMAT_TIME = 3;
-    const FLUSH_AND_KEY_UNIT = 1 | 4;
-    return gstreamer().gst.gst_element_seek_simple(this.#live(), FORMAT_TIME, FLUSH_AND_KEY_UNIT, 0n);
+    const FLUSH = 1, KEY_UNIT = 4, SEGMENT = 8; // GstSeekFlags
+    const flags = (options.flush === false ? 0 : FLUSH) | KEY_UNIT | (options.segment ? SEGMENT : 0);
+    return gstreamer().gst.gst_element_seek_simple(this.#live(), FORMAT_TIME, flags, 0n);
   }
 
   #setState(state: PipelineState): void {
@@ -273,6 +281,8 @@ function parseMessage(message: Deno.PointerObject): BusEvent | undefined {
   switch (type) {
     case MESSAGE.EOS:
       return { type: "eos" };
+    case MESSAGE.SEGMENT_DONE:
+      return { type: "segment-done" };
     case MESSAGE.ERROR:
     case MESSAGE.WARNING: {
       const error = outPointer();

@@ -147,6 +147,10 @@ export class SenderPipeline {
           this.#handlers.onError(new MediaError(noVideoIn(options.file, options.passthrough)));
         } else if (options.source === "file" && options.loop) this.#loop(options.fps);
         else this.#handlers.onEnd?.();
+      } else if (event.type === "segment-done") {
+        // The tee's file loops without a flush: see #loopInSegments.
+        if (this.#pipeline.seekToStart({ flush: false, segment: true })) log.debug("file looped");
+        else this.#handlers.onEnd?.();
       }
     });
   }
@@ -192,6 +196,15 @@ export class SenderPipeline {
     this.#payloader.set("timestamp-offset", this.#rtpOffset);
     if (this.#pipeline.seekToStart()) log.debug("file looped");
     else this.#handlers.onEnd?.();
+  }
+
+  /**
+   * Loops the file behind the tee in segments: webrtcbin viewers' sessions end at a flush through the
+   * tee, which #loop's seek sends. One flushing segment seek at the start (before any viewer), then
+   * each end of the file (segment-done) seeks back without flushing; running time goes on rising.
+   */
+  #loopInSegments(): void {
+    if (!this.#pipeline.seekToStart({ segment: true })) log.debug("The file cannot be looped in segments");
   }
 
   async #forward(sink: AppSink, firstPacket: () => void): Promise<void> {
@@ -274,6 +287,9 @@ export class SenderPipeline {
       sender.#stamps?.start(options.fps);
       if (sender.#keeper) await sender.#addFirstSource(started.promise);
       await started.promise.finally(() => clearTimeout(timer));
+      if (options.source === "file" && options.loop && options.output.kind === "tee") {
+        sender.#loopInSegments();
+      }
       sender.#handlers = handlers;
       sender.#running = true;
       sender.#keeper?.watch();

@@ -36,20 +36,9 @@ export interface EngineDecision {
 export function chooseEngine(
   requested: EngineChoice,
   installed: { hasElement: (name: string) => boolean; librariesLoad: () => boolean },
-  options: { loopingFile?: boolean } = {},
 ): EngineDecision {
   if (requested === "werift") {
     return { engine: "werift", reason: "WebRTC engine: werift (--webrtc-engine werift)", missing: [] };
-  }
-  // A looping file restarts with a flushing seek; the flush through the tee ends webrtcbin viewers'
-  // sessions (seen here: the picture stops at the first loop). Until that is solved, werift serves it.
-  if (requested === "auto" && options.loopingFile) {
-    return {
-      engine: "werift",
-      reason:
-        "WebRTC engine: werift (a looping file is not yet served by webrtcbin; --no-loop for gstreamer)",
-      missing: [],
-    };
   }
   const absent = GSTREAMER_ENGINE_ELEMENTS.filter((e) => !installed.hasElement(e.element));
   const missing = absent.map((e) => e.element);
@@ -58,10 +47,7 @@ export function chooseEngine(
     const why = requested === "auto"
       ? "auto: webrtcbin, DTLS, SRTP and libnice are installed"
       : "--webrtc-engine gstreamer";
-    const unavailable = options.loopingFile
-      ? "Cannot loop a file on the gstreamer WebRTC engine yet: add --no-loop, or use --webrtc-engine werift"
-      : undefined;
-    return { engine: "gstreamer", reason: `WebRTC engine: gstreamer (${why})`, missing, unavailable };
+    return { engine: "gstreamer", reason: `WebRTC engine: gstreamer (${why})`, missing };
   }
   const packages = [...new Set(absent.map((e) => e.apt))];
   const install = packages.length > 0 ? `; install ${packages.join(" ")}` : "";

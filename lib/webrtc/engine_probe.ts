@@ -7,10 +7,7 @@ import { log } from "../log.ts";
  * The engine for `requested` on this machine (GStreamer must be loaded). Its reason is said once: a
  * fallback that names what to install at info level, else at debug level (the start-up line names it).
  */
-export function decideEngine(
-  requested: EngineChoice,
-  options: { loopingFile?: boolean } = {},
-): EngineDecision {
+export function decideEngine(requested: EngineChoice): EngineDecision {
   const decision = chooseEngine(requested, {
     hasElement,
     librariesLoad: () => {
@@ -21,7 +18,7 @@ export function decideEngine(
         return false;
       }
     },
-  }, options);
+  });
   if (decision.unavailable === undefined) {
     if (decision.missing.length > 0) log.info(decision.reason);
     else log.debug(decision.reason);

@@ -37,13 +37,3 @@ Deno.test("chooseEngine honours an explicit werift, and reports what an explicit
     undefined,
   );
 });
-
-Deno.test("chooseEngine auto serves a looping file with werift", () => {
-  assertEquals(chooseEngine("auto", all, { loopingFile: true }).engine, "werift");
-  const looping = chooseEngine("gstreamer", all, { loopingFile: true });
-  assertEquals(looping.engine, "gstreamer");
-  assertMatch(
-    looping.unavailable ?? "",
-    /^Cannot loop a file on the gstreamer WebRTC engine yet: add --no-loop/,
-  );
-});
