@@ -213,9 +213,10 @@ export function signallingHandler(
       if (pathname === "/stream.sdp") {
         return expect(request, "GET", () => {
           const sdp = backend.streamSdp?.(streamParam(searchParams));
-          return sdp
-            ? reply(200, sdp, "application/sdp")
-            : reply(404, "No RTP stream: the server sends no plain RTP of this stream (--rtp)\n");
+          return sdp ? reply(200, sdp, "application/sdp") : reply(
+            404,
+            "No RTP stream: the server sends no plain RTP of this stream (--rtp, or --transport rtp)\n",
+          );
         });
       }
       if (pathname === "/offer") {

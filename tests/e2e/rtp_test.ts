@@ -127,12 +127,12 @@ Deno.test("ffmpeg decodes the RTP stream from /stream.sdp", async () => {
   }
 });
 
-Deno.test("/stream.sdp is 404 without the RTP transport", async () => {
+Deno.test("/stream.sdp is 404, saying why, when no plain RTP is sent", async () => {
   const server = await startServer();
   try {
     const response = await fetch(`${server.url}/stream.sdp`);
     assertEquals(response.status, 404);
-    assertMatch(await response.text(), /--transport webrtc/);
+    assertMatch(await response.text(), /sends no plain RTP of this stream \(--rtp/);
   } finally {
     await server.stop();
   }
