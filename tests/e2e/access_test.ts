@@ -8,7 +8,7 @@ import {
   SERVER,
   start,
 } from "../support/processes.ts";
-import { ffmpegRtsp, runTool } from "../support/media_probe.ts";
+import { ffmpegRtsp, rtspsrcRtsp, runTool } from "../support/media_probe.ts";
 import { launchChromium } from "../../bench/chromium.ts";
 import { OFFER_SDP } from "../signalling/session_description_test.ts";
 
@@ -123,21 +123,8 @@ Deno.test("rov-server --token: RTSP asks for user rov and the token (Digest); ff
     assertMatch(answer, /WWW-Authenticate: Digest realm="rov-stream"/);
     assert(!/Basic/.test(answer), answer);
     // GStreamer's client (QGroundControl's) signs in by Digest too.
-    const gst = await runTool("gst-launch-1.0", [
-      ...["-v", "rtspsrc", `location=${url()}`, "user-id=rov", `user-pw=${TOKEN}`, "protocols=tcp", "!"],
-      ...[
-        "rtph264depay",
-        "!",
-        "h264parse",
-        "!",
-        "avdec_h264",
-        "!",
-        "fakesink",
-        "silent=false",
-        "num-buffers=30",
-      ],
-    ]);
-    assertEquals(gst.stdout.match(/fakesink0: last-message = chain/g)?.length ?? 0, 30, gst.stderr);
+    const gst = await rtspsrcRtsp(url(), "tcp", 30, { user: "rov", password: TOKEN });
+    assertEquals(gst.decoded, 30, gst.stderr);
     const status = await (await fetch(`${server.url}/api/status`, {
       headers: { authorization: `Bearer ${TOKEN}` },
     })).json();

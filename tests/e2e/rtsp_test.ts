@@ -4,34 +4,7 @@
  */
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { CLIENT, freeTcpPort, lastStatus, start, startServer, viewerArgs } from "../support/processes.ts";
-import { ffmpegRtsp, runTool } from "../support/media_probe.ts";
-
-/**
- * GStreamer's rtspsrc over `transport`, decoding `frames` frames, then EOS. The frames are counted
- * in gst-launch's output, not judged by its exit code: rtspsrc 1.22 now and then
- * fails its own PAUSE while shutting down (its CLOSE flushes the connection under the PAUSE being
- * sent: "Could not send message. (Received end-of-file)", after the server's last frame and before
- * its TEARDOWN, which the server answers 200).
- */
-function rtspsrc(url: string, transport: "udp" | "tcp", frames: number) {
-  return runTool("gst-launch-1.0", [
-    "-v", // with fakesink silent=false: a "last-message = chain" line per decoded frame
-    "rtspsrc",
-    `location=${url}`,
-    `protocols=${transport}`,
-    "latency=0",
-    "!",
-    "rtph264depay",
-    "!",
-    "h264parse",
-    "!",
-    "avdec_h264",
-    "!",
-    "fakesink",
-    "silent=false",
-    `num-buffers=${frames}`,
-  ]);
-}
+import { ffmpegRtsp, rtspsrcRtsp } from "../support/media_probe.ts";
 
 Deno.test("rov-server serves RTSP from its one encode to ffmpeg and rtspsrc, over UDP and TCP, beside a WebRTC viewer", async () => {
   const rtspPort = freeTcpPort();
@@ -48,9 +21,8 @@ Deno.test("rov-server serves RTSP from its one encode to ffmpeg and rtspsrc, ove
       assertMatch(played.stderr, /Video: h264.*640x360/);
       assertMatch(played.stderr, /frame=\s*60/);
       console.log(`ffmpeg over ${transport}: 60 frames in ${(performance.now() - t0).toFixed(0)} ms`);
-      const decoded = await rtspsrc(url, transport, 60);
-      const frames = decoded.stdout.match(/fakesink0: last-message = chain/g)?.length ?? 0;
-      assertEquals(frames, 60, decoded.stderr + decoded.stdout.slice(-2000));
+      const decoded = await rtspsrcRtsp(url, transport, 60);
+      assertEquals(decoded.decoded, 60, decoded.stderr + decoded.stdout.slice(-2000));
       assertMatch(decoded.stdout, /Got EOS from element "pipeline0"/);
     }
     const status = await (await fetch(`${server.url}/api/status`)).json();

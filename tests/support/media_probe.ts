@@ -13,6 +13,29 @@ export async function runTool(command: string, args: string[], timeoutMs = 30_00
   return { code: out.code, stdout: decoder.decode(out.stdout), stderr: decoder.decode(out.stderr) };
 }
 
+/**
+ * GStreamer's rtspsrc (QGroundControl's client) over `transport`, decoding `frames` frames, then EOS;
+ * `credentials` sign in. The frames are counted in gst-launch's output (`decoded`), not judged by
+ * its exit code: rtspsrc 1.22 now and then fails its own PAUSE while shutting down (its CLOSE
+ * flushes the connection under the PAUSE being sent: "Could not send message. (Received
+ * end-of-file)", after the server's last frame and before its TEARDOWN, which the server answers 200).
+ */
+export async function rtspsrcRtsp(
+  url: string,
+  transport: "udp" | "tcp",
+  frames: number,
+  credentials?: { user: string; password: string },
+) {
+  const signIn = credentials ? [`user-id=${credentials.user}`, `user-pw=${credentials.password}`] : [];
+  const out = await runTool("gst-launch-1.0", [
+    "-v", // with fakesink silent=false: a "last-message = chain" line per decoded frame
+    ...["rtspsrc", `location=${url}`, ...signIn, `protocols=${transport}`, "latency=0", "!"],
+    ...["rtph264depay", "!", "h264parse", "!", "avdec_h264", "!"],
+    ...["fakesink", "silent=false", `num-buffers=${frames}`],
+  ]);
+  return { ...out, decoded: out.stdout.match(/fakesink0: last-message = chain/g)?.length ?? 0 };
+}
+
 /** ffmpeg reads `frames` frames of RTSP `url` over `transport` and decodes them (its log in `stderr`). */
 export function ffmpegRtsp(url: string, transport: "udp" | "tcp", frames: number) {
   return runTool("ffmpeg", [
