@@ -212,13 +212,12 @@ export class ServedStream {
     const rtpSinks: Element[] = [];
     const forwards: RtpForward[] = [];
     try {
-      if (options.rtp.length > 0 && output.kind !== "tee") {
-        throw new CliError("--rtp is sent from the gstreamer engine's tee: not with --webrtc-engine werift");
-      }
-      if (options.forward.length > 0 && output.kind !== "tee") {
-        throw new CliError(
-          "--forward is sent from the gstreamer engine's tee: not with --webrtc-engine werift",
-        );
+      for (const [option, given] of [["--rtp", options.rtp], ["--forward", options.forward]] as const) {
+        if (given.length > 0 && output.kind !== "tee") {
+          throw new CliError(
+            `${option} is sent from the gstreamer engine's tee: not with --webrtc-engine werift`,
+          );
+        }
       }
       for (const { host, port } of options.rtp) {
         const destination: UdpDestination = {
