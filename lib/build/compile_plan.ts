@@ -2,7 +2,7 @@
  * What `deno task compile` builds: each program for each target, with the permissions it runs with
  * baked in (never --allow-all) and every run-time asset embedded. Pure: `scripts/compile.ts` runs it.
  */
-import { PERMISSION_FLAGS } from "../permissions.ts";
+import { PERMISSION_FLAGS, V8_FLAGS } from "../permissions.ts";
 import { ASSETS } from "../web/assets.ts";
 
 export interface Target {
@@ -45,6 +45,7 @@ export function compileArgs(program: ProgramName, target: Target, options: { out
   const entry = PROGRAMS.find((p) => p.name === program)!.entry;
   return [
     "compile",
+    ...V8_FLAGS,
     ...PERMISSION_FLAGS,
     // Nothing is fetched at run time: every file the program reads is inside the executable.
     ...ASSETS.flatMap((asset) => ["--include", asset]),

@@ -56,17 +56,13 @@ export interface StartOptions {
   /** A command the program runs under, e.g. `ip netns exec NAME`. */
   wrap?: string[];
   env?: Record<string, string>;
-  /** V8 flags for the program's runtime (deno run --v8-flags=…). */
-  v8Flags?: string[];
 }
 
 /** Starts `script` with `args` under the task flags (optionally wrapped, e.g. by `ip netns exec`). */
 export function start(script: string, args: string[], options: StartOptions = {}): Running {
   const [command, ...prefix] = [...(options.wrap ?? []), DENO];
-  const [run, ...permissions] = RUN_FLAGS;
-  const v8 = options.v8Flags?.length ? [`--v8-flags=${options.v8Flags.join(",")}`] : [];
   const child = new Deno.Command(command, {
-    args: [...prefix, run, ...v8, ...permissions, script, ...args],
+    args: [...prefix, ...RUN_FLAGS, script, ...args],
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
