@@ -7,6 +7,9 @@ export function elementByName(bin: Deno.PointerObject, name: string): Deno.Point
   return checked(gstreamer().gst.gst_bin_get_by_name(bin, cString(name)), `No element named "${name}"`);
 }
 
+/** GstStreamError's GST_STREAM_ERROR_ENCODE. */
+const STREAM_ERROR_ENCODE = 8;
+
 const ITERATOR_OK = 1; // GstIteratorResult: DONE 0, OK 1, RESYNC 2, ERROR 3
 
 /**
@@ -78,6 +81,26 @@ export class Element {
     const { gst, video } = gstreamer();
     const event = video.gst_video_event_new_upstream_force_key_unit(CLOCK_TIME_NONE, true, 0);
     return event !== null && gst.gst_element_send_event(this.#live(), event);
+  }
+
+  /**
+   * Posts an error from this element, as if it had failed by itself (GST_STREAM_ERROR_ENCODE): fault
+   * drills, where nothing here can make the real element fail (a hardware encoder losing its session).
+   */
+  postError(message: string): void {
+    const { gst, glib } = gstreamer();
+    const error = checked(
+      glib.g_error_new_literal(gst.gst_stream_error_quark(), STREAM_ERROR_ENCODE, cString(message)),
+      "Cannot make a GError",
+    );
+    try {
+      const posted = gst.gst_message_new_error(this.#live(), error, cString(`${message} (a fault drill)`));
+      if (posted === null || !gst.gst_element_post_message(this.#live(), posted)) {
+        throw new Error(`Cannot post an error from "${this.name}"`);
+      }
+    } finally {
+      glib.g_error_free(error);
+    }
   }
 
   close(): void {

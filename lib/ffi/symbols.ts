@@ -249,6 +249,25 @@ export const GSTREAMER_SYMBOLS = {
     result: "pointer", // GstElement * (floating)
     nonblocking: true, // dtlsdec makes the process's DTLS certificate: 0.4-0.7 s
   },
+  gst_stream_error_quark: {
+    parameters: [],
+    result: "u32", // GQuark
+  },
+  gst_message_new_error: {
+    parameters: [
+      "pointer", // GstObject *src
+      "pointer", // GError *error (copied)
+      "buffer", // const gchar *debug
+    ],
+    result: "pointer", // GstMessage * (transfer full)
+  },
+  gst_element_post_message: {
+    parameters: [
+      "pointer", // GstElement *element
+      "pointer", // GstMessage *message (transfer full)
+    ],
+    result: "bool", // gboolean
+  },
   gst_element_send_event: {
     parameters: [
       "pointer", // GstElement *element
@@ -680,6 +699,14 @@ export const GLIB_SYMBOLS = {
       "pointer", // gpointer mem
     ],
     result: "void",
+  },
+  g_error_new_literal: {
+    parameters: [
+      "u32", // GQuark domain
+      "i32", // gint code
+      "buffer", // const gchar *message
+    ],
+    result: "pointer", // GError * (transfer full)
   },
   g_error_free: {
     parameters: [

@@ -184,18 +184,44 @@ export function rtcpPort(rtpPort: number): number {
 }
 
 /**
- * A restartable source (camera, --pipeline) as its own bin, added to the running pipeline in front of
- * SOURCE_INPUT and replaced when it fails (see SourceKeeper).
+ * A restartable source (camera, --pipeline, IP camera) as its own bin, added to the running pipeline
+ * in front of SOURCE_INPUT and replaced when it fails (see SourceKeeper). The bin gives H.264 access
+ * units: the camera's own (passthrough) or its encoder's, which is in the bin with it, so an encoder
+ * that fails (a hardware encoder that loses its session, one that cannot take the caps a reset camera
+ * comes back with) is made afresh with the source instead of ending the stream.
  */
-export function sourceBranchDescription(options: SourceOptions & { passthrough?: boolean }): string {
-  const source = options.passthrough && options.source === "rtsp"
+export function sourceBranchDescription(
+  options: SourceOptions & Pick<SenderOptions, "encoder" | "lowLatency"> & { passthrough?: boolean },
+): string {
+  const source = !options.passthrough
+    ? `${sourceDescription(options)} ! ${encodingDescription(options)}`
+    : options.source === "rtsp"
     ? rtspH264Description(options)
-    : options.passthrough && options.source === "pipeline"
+    : options.source === "pipeline"
     ? pipelineH264Description(options)
-    : options.passthrough && options.source === "webcam"
+    : options.source === "webcam"
     ? cameraH264Description(options)
     : sourceDescription(options);
   return `${source} ! capsfilter name=${SOURCE_OUTPUT}`;
+}
+
+/** Raw video to H.264: the queue in front of the encoder, conversion and the encoder (`encoder`). */
+function encodingDescription(
+  options: SourceOptions & Pick<SenderOptions, "encoder" | "lowLatency">,
+): string {
+  if (!options.encoder) throw new Error("An encoder is needed unless --file-passthrough is given");
+  const queue = options.lowLatency
+    // One frame of slack, dropping the oldest: if encoding falls behind, frames are skipped
+    // instead of building up seconds of delay.
+    ? "queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream"
+    : "queue max-size-buffers=30 max-size-bytes=0 max-size-time=0";
+  const encoder = encoderDescription({
+    ...options.encoder,
+    fps: options.fps,
+    width: options.width,
+    height: options.height,
+  });
+  return `${queue} ! videoconvert ! ${encoder}`;
 }
 
 /**
@@ -214,9 +240,9 @@ function sourceHoldDescription(): string {
 export function senderDescription(options: SenderOptions): string {
   // With a tee, each viewer's branch has its own payloader: access units go to the tee as they are.
   const payloader = options.output.kind === "tee" ? [] : [payloaderDescription(RTP_PAYLOAD_TYPE)];
-  if (options.passthrough && isRestartable(options.source)) {
-    // The camera's (or --pipeline's) access units into the viewers' tee (or payloader) as they come:
-    // no encoder. The source's bin is restartable (SourceKeeper), in front of the funnel.
+  if (isRestartable(options.source)) {
+    // The camera's (or --pipeline's) access units into the viewers' tee (or payloader) as they come
+    // out of its bin (SourceKeeper restarts it, encoder and all), in front of the funnel.
     const chain = [
       sourceInputDescription(),
       H264_ACCESS_UNITS,
@@ -231,25 +257,11 @@ export function senderDescription(options: SenderOptions): string {
       " ! ",
     );
   }
-  if (!options.encoder) throw new Error("An encoder is needed unless --file-passthrough is given");
-  const queue = options.lowLatency
-    // One frame of slack, dropping the oldest: if encoding falls behind, frames are skipped
-    // instead of building up seconds of delay.
-    ? "queue max-size-buffers=1 max-size-bytes=0 max-size-time=0 leaky=downstream"
-    : "queue max-size-buffers=30 max-size-bytes=0 max-size-time=0";
-  const restartable = isRestartable(options.source);
-  const chain = [
-    restartable ? sourceInputDescription() : sourceDescription(options),
-    queue,
-    "videoconvert",
-    encoderDescription({
-      ...options.encoder,
-      fps: options.fps,
-      width: options.width,
-      height: options.height,
-    }),
+  return [
+    sourceDescription(options),
+    encodingDescription(options),
     ...payloader,
     outputDescription(options.output),
-  ].join(" ! ");
-  return restartable ? `${chain} ${sourceHoldDescription()}` : chain;
+  ]
+    .join(" ! ");
 }

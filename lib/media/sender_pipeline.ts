@@ -106,7 +106,10 @@ export class SenderPipeline {
     this.#keyFrames = new KeyFrameLimiter(() => {
       if (!this.#closed) this.#payloader.requestKeyFrame();
     }, { intervalMs: KEYFRAME_INTERVAL_MS });
-    if (!options.passthrough) limitEncoderKeyFrames(pipeline.element("encoder"));
+    // A restartable source's encoder is in its bin: each new bin's is set as it is added.
+    if (!options.passthrough && !isRestartable(options.source)) {
+      limitEncoderKeyFrames(pipeline.element("encoder"));
+    }
     if ((options.source === "stamp" || options.source === "test") && !options.passthrough) {
       const [width, height] = syntheticSize(options);
       const frames = pipeline.appSrc(STAMP_APPSRC);
@@ -172,6 +175,9 @@ export class SenderPipeline {
       into: SOURCE_INPUT,
       from: SOURCE_OUTPUT,
       progress: () => udpSink ? Number(udpSink.get("bytes-served")) : this.packets,
+      prepare: (bin) => {
+        if (!options.passthrough) limitEncoderKeyFrames(bin.element("encoder"));
+      },
       describe: (event) => describeError(event, options),
       onBack: () => this.#keyFrames.request(),
       // A slow camera (a few frames a second) is not taken for a stalled one.
@@ -359,6 +365,11 @@ export class SenderPipeline {
   captureRtpOffset(): number | undefined {
     const wall = this.captureWallMs(0n);
     return wall === undefined ? undefined : captureRtpOffset(wall);
+  }
+
+  /** An element of the running pipeline by name, at any depth (the encoder in a source's bin too). */
+  element(name: string): Element {
+    return this.#pipeline.element(name);
   }
 
   /** Asks the encoder for a keyframe (rate-limited; deferred, never dropped). */

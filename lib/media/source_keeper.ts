@@ -1,8 +1,8 @@
 /**
- * Keeps a restartable source (a camera, a --pipeline) going while the server runs. The source is its
- * own bin in front of the encoder; when it posts an error (a USB camera reset, a capture process that
- * died) or stops delivering frames, the bin is removed and a fresh one is tried every retryMs until
- * frames flow again. Signalling, discovery, the encoder and every viewer's session stay up meanwhile:
+ * Keeps a restartable source (a camera, a --pipeline) going while the server runs. The source and its
+ * encoder are their own bin in front of the viewers' tee; when it posts an error (a USB camera reset,
+ * a capture process that died, an encoder that failed) or stops delivering frames, the bin is removed
+ * and a fresh one is tried every retryMs until frames flow again. Signalling, discovery, the encoder and every viewer's session stay up meanwhile:
  * one line says the source failed, one that it is back.
  */
 import type { BusEvent, Pipeline } from "../ffi/pipeline.ts";
@@ -45,7 +45,9 @@ export interface SourceKeeperOptions {
   from: string;
   /** A count that grows while frames come out of the source (frames encoded, bytes sent). */
   progress: () => number;
-  /** One line for an error the source posted. */
+  /** Readies each bin once it is in the pipeline (its encoder's settings). */
+  prepare?: (bin: Branch) => void;
+  /** One line for an error the source posted (or its encoder: it is in the bin). */
   describe: (event: Extract<BusEvent, { type: "error" }>) => string;
   /** The source came back after `lostMs`: the encoder should start with a keyframe. */
   onBack?: (lostMs: number) => void;
@@ -123,10 +125,12 @@ export class SourceKeeper {
   }
 
   #addBin(): Branch {
-    return this.#pipeline.addSource(this.#options.into, this.#options.description, this.#options.from, {
+    const bin = this.#pipeline.addSource(this.#options.into, this.#options.description, this.#options.from, {
       requested: true,
       prefix: SOURCE_BIN_PREFIX,
     });
+    this.#options.prepare?.(bin);
+    return bin;
   }
 
   #fail(reason: string): void {

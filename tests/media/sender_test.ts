@@ -214,14 +214,18 @@ const pipelineSender: SenderOptions = {
   output: { kind: "tee" },
 };
 
-Deno.test("senderDescription keeps a camera or --pipeline source apart, behind a funnel with an idle input", () => {
+Deno.test("senderDescription keeps a camera or --pipeline source and its encoder apart, behind a funnel with an idle input", () => {
   const options = pipelineSender;
   const description = senderDescription(options);
-  assertMatch(description, /^funnel name=source_in ! queue/);
+  assertMatch(description, /^funnel name=source_in ! h264parse config-interval=-1 ! /);
   assertMatch(description, /appsrc name=source_hold is-live=true format=time ! source_in\.$/);
-  assert(!description.includes("videotestsrc"), description);
+  assert(!description.includes("videotestsrc") && !description.includes("x264enc"), description);
+  // The encoder is restarted with the source: an encoder that fails does not end the stream.
   const source = sourceBranchDescription(options);
-  assertMatch(source, /^videotestsrc is-live=true ! decodebin ! .* ! capsfilter name=source_out$/);
+  assertMatch(
+    source,
+    /^videotestsrc is-live=true ! decodebin ! .* ! queue max-size-buffers=1 .*leaky=downstream ! videoconvert ! x264enc name=encoder .* ! capsfilter name=source_out$/,
+  );
   // A file, or the server's own picture, stays in the pipeline.
   assert(!senderDescription({ ...options, source: "test" }).includes("funnel"));
   assert(isRestartable("webcam") && isRestartable("pipeline") && !isRestartable("file"));
