@@ -30,6 +30,7 @@ import { versionText } from "./lib/version.ts";
 import { RTSP_USER, rtspCredentials, type RtspOutput, rtspUrl, startRtsp } from "./lib/media/rtsp_output.ts";
 import { RecordingError } from "./lib/media/recorder.ts";
 import { listVideoDevices } from "./lib/ffi/device_monitor.ts";
+import { dtlsCertificateSettled, prepareDtlsCertificate } from "./lib/ffi/webrtc_bin.ts";
 import { deviceLines, listedDevices } from "./lib/media/device_list.ts";
 import type { CameraStream, MavlinkCamera } from "./lib/mavlink/mavlink_camera.ts";
 import { mavlinkLabel, openMavlinkLink } from "./lib/mavlink/mavlink_endpoint.ts";
@@ -123,6 +124,8 @@ async function main(args: string[]): Promise<number> {
   const wanted = [options, ...options.streams];
   const engine = options.transport === "webrtc" ? decideEngine(options.webrtcEngine) : undefined;
   if (engine?.unavailable) throw new CliError(engine.unavailable);
+  // The DTLS certificate (0.2–0.5 s of RSA on another thread) is made while the source starts.
+  if (engine?.engine === "gstreamer") void prepareDtlsCertificate();
 
   const stop = new AbortController();
   const lag = new LoopLag();
@@ -391,6 +394,8 @@ async function main(args: string[]): Promise<number> {
     }
     return beacon;
   };
+  // Ready means a viewer is answered at once: not before the certificate is made.
+  await dtlsCertificateSettled();
   const announcer = options.discovery
     ? new Announcer({
       port: options.discoveryPort,
