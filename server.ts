@@ -458,5 +458,5 @@ async function main(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
-  await runMain(PROGRAM, () => main(Deno.args));
+  await runMain(PROGRAM, () => main(Deno.args), { beforeExit: dtlsCertificateSettled });
 }

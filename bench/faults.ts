@@ -55,10 +55,12 @@ async function lossRow(transport: Transport, percent: number, seconds: number): 
   const { server, client } = await session(ns, transport, jsonl, seconds + 2);
   const startAt = Date.now();
   await setLoss(ns, percent);
+  // The viewer's figures (its PLIs and NACKs) are read while it is still there: it hangs up as it ends.
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const api = await statusIn(ns, server.port);
   await client.child.status;
   await Promise.all([client.stdout.done, client.stderr.done]);
   await setLoss(ns, 0);
-  const api = await statusIn(ns, server.port);
   await server.stop();
   const list = (await readFrames(jsonl)).filter((f) => f.at >= startAt);
   const f = freezes(list);

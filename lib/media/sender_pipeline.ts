@@ -99,7 +99,8 @@ export class SenderPipeline {
     // The force-key-unit event goes upstream from the payloader (or the tee) to the encoder.
     this.#output = options.output;
     this.#payloader = pipeline.element(options.output.kind === "tee" ? SENDER_TEE : BRANCH_PAYLOADER);
-    // A looping file moves this offset on at each loop (see #loop); it starts at a known value.
+    // A looping file that cannot be looped in segments moves this offset on at each loop (see #loop);
+    // it starts at a known value.
     if (options.source === "file" && options.loop && options.output.kind !== "tee") {
       this.#payloader.set("timestamp-offset", 0);
     }
@@ -151,7 +152,7 @@ export class SenderPipeline {
         } else if (options.source === "file" && options.loop) this.#loop(options.fps);
         else this.#handlers.onEnd?.();
       } else if (event.type === "segment-done") {
-        // The tee's file loops without a flush: see #loopInSegments.
+        // A looping file goes back to its start without a flush: see #loopInSegments.
         if (this.#pipeline.seekToStart({ flush: false, segment: true })) log.debug("file looped");
         else this.#handlers.onEnd?.();
       }
@@ -191,26 +192,45 @@ export class SenderPipeline {
   }
 
   /**
-   * Loops a file: a flushing seek to the start restarts running time at 0, so the RTP timestamp
-   * offset is moved on by the time played, and timestamps keep rising across the loop (receivers'
-   * jitter buffers would take a jump back as a stream of late packets).
+   * Loops a file that cannot be looped in segments (an MPEG-TS file): a flushing seek to the start
+   * restarts running time at 0, so the RTP timestamp offset is moved on by the time played, and
+   * timestamps keep rising across the loop (receivers' jitter buffers would take a jump back as a
+   * stream of late packets). A webrtcbin viewer's session ends at the flush (it reconnects).
    */
   #loop(fps: number): void {
     const played = this.#pipeline.runningTime() ?? 0n;
     const ticks = Math.round(Number(played) * 9e-5) + Math.round(90000 / fps);
     this.#rtpOffset = (this.#rtpOffset + ticks) % 2 ** 32;
-    this.#payloader.set("timestamp-offset", this.#rtpOffset);
+    // Behind the tee each viewer's payloader has its own offset: the sessions end at the flush anyway.
+    if (this.#output.kind !== "tee") this.#payloader.set("timestamp-offset", this.#rtpOffset);
     if (this.#pipeline.seekToStart()) log.debug("file looped");
     else this.#handlers.onEnd?.();
   }
 
   /**
-   * Loops the file behind the tee in segments: webrtcbin viewers' sessions end at a flush through the
-   * tee, which #loop's seek sends. One flushing segment seek at the start (before any viewer), then
-   * each end of the file (segment-done) seeks back without flushing; running time goes on rising.
+   * Loops the file in segments, whatever the output: one flushing segment seek at the start, once the
+   * first frame is out (a demuxer takes seeks once it has its streams; before any viewer), then each
+   * end of the file (segment-done) seeks back without flushing. Running time, and with it every RTP
+   * timestamp (payloaders stamp running time) and capture time, goes on rising across loops, and no
+   * flush reaches a webrtcbin viewer, whose session would end at one. A file that cannot be looped so
+   * is looped by #loop at its end.
    */
-  #loopInSegments(): void {
-    if (!this.#pipeline.seekToStart({ segment: true })) log.debug("The file cannot be looped in segments");
+  async #loopInSegments(output: SenderOptions["output"]): Promise<void> {
+    if (output.kind === "udp") {
+      // Start-up ended at PLAYING: the first frame is out once the UDP sink has sent something.
+      const sink = this.#pipeline.element(SENDER_APPSINK);
+      try {
+        for (let waited = 0; Number(sink.get("bytes-served")) === 0 && waited < 5000; waited += 10) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      } finally {
+        sink.close();
+      }
+    }
+    if (this.#closed) return;
+    // tsdemux refuses segment seeks, and stops at a flushing seek it refused: MPEG-TS loops by #loop.
+    if (this.#pipeline.countOf("tsdemux") === 0 && this.#pipeline.seekToStart({ segment: true })) return;
+    log.debug("The file cannot be looped in segments: it is looped with a flush at its end");
   }
 
   async #forward(sink: AppSink, firstPacket: () => void): Promise<void> {
@@ -293,9 +313,7 @@ export class SenderPipeline {
       sender.#stamps?.start(options.fps);
       if (sender.#keeper) await sender.#addFirstSource(started.promise);
       await started.promise.finally(() => clearTimeout(timer));
-      if (options.source === "file" && options.loop && options.output.kind === "tee") {
-        sender.#loopInSegments();
-      }
+      if (options.source === "file" && options.loop) await sender.#loopInSegments(options.output);
       sender.#handlers = handlers;
       sender.#running = true;
       sender.#keeper?.watch();

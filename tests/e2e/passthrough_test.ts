@@ -36,28 +36,51 @@ async function status(url: string) {
   return await (await fetch(`${url}/api/status`)).json();
 }
 
-for (const engine of ["gstreamer", "werift"] as const) {
-  Deno.test(`a looping file over WebRTC on the ${engine} engine plays on across its loops, passed through or encoded`, async () => {
+/** The longest gap between decoded frames in rov-client's --stats-json file, ms. */
+async function longestGapMs(path: string): Promise<number> {
+  const times = (await Deno.readTextFile(path)).split("\n").filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line).at as number);
+  return Math.max(...times.slice(1).map((at, i) => at - times[i]));
+}
+
+const LOOP_CASES: { name: string; engine?: "gstreamer" | "werift" }[] = [
+  { name: "WebRTC on the gstreamer engine", engine: "gstreamer" },
+  { name: "WebRTC on the werift engine", engine: "werift" },
+  { name: "RTP" },
+];
+
+for (const test of LOOP_CASES) {
+  Deno.test(`a looping file over ${test.name} plays on across its loops without a gap, passed through or encoded`, async () => {
     const dir = await Deno.makeTempDir();
     try {
       await makeVideo(`${dir}/dive.mp4`, 2);
       for (const passthrough of [true, false]) {
+        const rtp = test.engine ? [] : rtpArgs(freeRtpPort());
+        const engine = test.engine ? ["--webrtc-engine", test.engine] : [];
         const server = await startServer([
-          ...["--source", "file", "--file", `${dir}/dive.mp4`, "--webrtc-engine", engine],
+          ...["--source", "file", "--file", `${dir}/dive.mp4`, ...engine, ...rtp],
           ...(passthrough ? ["--file-passthrough"] : []),
         ]);
         try {
           assertMatch(server.stderr.text, passthrough ? /passthrough \(no encoder\)/ : /x264enc/);
-          // 90 frames from a 60-frame file: it looped, in the same session (the gstreamer engine
-          // loops in segments: a flush through the tee would end every viewer's session).
-          const client = await runClient(viewerArgs(server, "--frames", "90", "--no-reconnect"));
+          // 90 frames from a 60-frame file: it looped, in the same session, and the loop cost no
+          // picture (every RTP timestamp and running time goes on rising across it: segment seeks).
+          const stats = `${dir}/stats-${passthrough}.jsonl`;
+          const args = rtp.length > 0
+            ? [...rtp, "--headless"]
+            : [...viewerArgs(server, "--no-reconnect"), ...engine];
+          const client = await runClient([...args, "--frames", "90", "--stats-json", stats]);
           assertEquals(client.code, 0, client.stderr);
           const last = lastStatus(client.stdout);
           assert(last.frames >= 90, client.stdout);
           assertEquals(last.size, "640x360");
+          const gap = await longestGapMs(stats);
+          console.log(`${test.name}, ${passthrough ? "passed through" : "encoded"}: longest gap ${gap} ms`);
+          assert(gap < 200, `a ${gap} ms gap between frames`);
+          if (rtp.length > 0) continue;
           assertEquals(server.stderr.text.match(/joined via/g)?.length, 1, server.stderr.text);
           const api = await status(server.url);
-          assertEquals(api.webrtcEngine, engine);
+          assertEquals(api.webrtcEngine, test.engine);
           if (passthrough) {
             assertEquals([api.passthrough, api.encoder, api.bitrateKbps], [true, null, null]);
             // A file carries no pixel stamps: the server says so, and the client reads none.
