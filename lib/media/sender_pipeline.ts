@@ -195,7 +195,8 @@ export class SenderPipeline {
    * Loops a file that cannot be looped in segments (an MPEG-TS file): a flushing seek to the start
    * restarts running time at 0, so the RTP timestamp offset is moved on by the time played, and
    * timestamps keep rising across the loop (receivers' jitter buffers would take a jump back as a
-   * stream of late packets). A webrtcbin viewer's session ends at the flush (it reconnects).
+   * stream of late packets). Behind the tee the flush reaches every webrtcbin viewer, whose session
+   * ends at it.
    */
   #loop(fps: number): void {
     const played = this.#pipeline.runningTime() ?? 0n;

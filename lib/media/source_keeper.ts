@@ -2,8 +2,8 @@
  * Keeps a restartable source (a camera, a --pipeline) going while the server runs. The source and its
  * encoder are their own bin in front of the viewers' tee; when it posts an error (a USB camera reset,
  * a capture process that died, an encoder that failed) or stops delivering frames, the bin is removed
- * and a fresh one is tried every retryMs until frames flow again. Signalling, discovery, the encoder and every viewer's session stay up meanwhile:
- * one line says the source failed, one that it is back.
+ * and a fresh one is tried every retryMs until frames flow again. Signalling, discovery and every
+ * viewer's session stay up meanwhile: one line says the source failed, one that it is back.
  */
 import type { BusEvent, Pipeline } from "../ffi/pipeline.ts";
 import type { Branch } from "../ffi/branch.ts";
