@@ -4,6 +4,7 @@
  */
 import {
   cameraH264Description,
+  FILE_ONE_SEGMENT,
   H264_ACCESS_UNITS,
   isRestartable,
   pipelineH264Description,
@@ -100,6 +101,7 @@ export function passthroughDescription(file: string): string {
     "video/x-h264,stream-format=byte-stream,alignment=au",
     // Pace by those timestamps, as a camera would deliver the frames.
     "clocksync",
+    FILE_ONE_SEGMENT,
   ].join(" ! ");
 }
 

@@ -147,9 +147,18 @@ export function sourceDescription(options: SourceOptions): string {
         "videorate",
         caps,
         "clocksync",
+        FILE_ONE_SEGMENT,
       ].join(" ! ");
   }
 }
+
+/**
+ * Behind a file's pacing: its buffers restamped with running time, in one segment. A looping file's
+ * segments would restart its timestamps at each loop, and an element that misses a segment's base
+ * (webrtcbin's RTP session, making its sender reports' capture times) would date every frame after
+ * a loop one file length too early.
+ */
+export const FILE_ONE_SEGMENT = "identity single-segment=true";
 
 /** A frame rate as caps write it: 30/1, and NTSC's 29.97 as 30000/1001. */
 export function fpsFraction(fps: number): string {
