@@ -20,8 +20,8 @@ export const PERMISSION_FLAGS = [
  * makes V8 collect garbage before it grows its heap: werift makes a lot of short-lived garbage (SRTP
  * and packets in JavaScript), and at V8's defaults resident memory rose 36–41 % over 200 viewer
  * sessions (levelling off near +75 % after 1,000) although nothing leaked; with it, 3–4 %, at the same
- * CPU (werift server, 720p30 at 6.6 Mbit/s: 44–49 % of a core either way). Unlike a heap cap it can
- * never end the program for want of memory.
+ * CPU (werift server, 720p30 at 6.6 Mbit/s: 44–49 % of a core either way). The heap is not capped:
+ * a cap (--max-old-space-size) held memory as well, but could end the server under load.
  */
 export const V8_FLAGS = ["--v8-flags=--optimize-for-size"];
 
