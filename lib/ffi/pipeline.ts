@@ -20,7 +20,7 @@ import { AppSink } from "./app_sink.ts";
 import { AppSrc } from "./app_src.ts";
 import { Branch, type BranchOptions } from "./branch.ts";
 import { WebRtcBin } from "./webrtc_bin.ts";
-import { Element, elementByName, forEachOfFactory } from "./element.ts";
+import { Element, elementByName } from "./element.ts";
 import { withProperty } from "./gobject.ts";
 
 export type PipelineState = "null" | "ready" | "paused" | "playing";
@@ -180,11 +180,6 @@ export class Pipeline {
       gst.gst_object_unref(source);
       gst.gst_object_unref(display);
     }
-  }
-
-  /** How many elements `factory` made in the pipeline, at any depth (those bins make for themselves too). */
-  countOf(factory: string): number {
-    return forEachOfFactory(this.#live(), factory, () => {});
   }
 
   /**

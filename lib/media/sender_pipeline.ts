@@ -24,7 +24,7 @@ import { describeMediaError, MediaError, noVideoIn } from "./media_error.ts";
 import { KeyFrameLimiter } from "./key_frame_limiter.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import { STAMP_APPSRC, StampSource } from "./stamp_source.ts";
-import { isRestartable, sourceLabel, syntheticSize } from "./source.ts";
+import { isMpegTs, isRestartable, sourceLabel, syntheticSize } from "./source.ts";
 import { log } from "../log.ts";
 
 export interface SenderHandlers {
@@ -49,6 +49,18 @@ export interface SenderStartOptions {
 
 /** The C heap is trimmed this long after the last viewer's branch was removed. */
 const TRIM_AFTER_MS = 500;
+
+/** A file's first bytes, enough to tell its container (an unreadable file: none). */
+async function fileHead(path: string): Promise<Uint8Array> {
+  try {
+    using file = await Deno.open(path);
+    const head = new Uint8Array(1024);
+    const read = await file.read(head);
+    return head.subarray(0, read ?? 0);
+  } catch {
+    return new Uint8Array();
+  }
+}
 
 /** At most one keyframe per this interval, however many viewers ask (requests in between wait). */
 const KEYFRAME_INTERVAL_MS = 250;
@@ -216,7 +228,7 @@ export class SenderPipeline {
    * flush reaches a webrtcbin viewer, whose session would end at one. A file that cannot be looped so
    * is looped by #loop at its end.
    */
-  async #loopInSegments(output: SenderOptions["output"]): Promise<void> {
+  async #loopInSegments(file: string, output: SenderOptions["output"]): Promise<void> {
     if (output.kind === "udp") {
       // Start-up ended at PLAYING: the first frame is out once the UDP sink has sent something.
       const sink = this.#pipeline.element(SENDER_APPSINK);
@@ -229,8 +241,8 @@ export class SenderPipeline {
       }
     }
     if (this.#closed) return;
-    // tsdemux refuses segment seeks, and stops at a flushing seek it refused: MPEG-TS loops by #loop.
-    if (this.#pipeline.countOf("tsdemux") === 0 && this.#pipeline.seekToStart({ segment: true })) return;
+    // MPEG-TS loops by #loop (see isMpegTs).
+    if (!isMpegTs(await fileHead(file)) && this.#pipeline.seekToStart({ segment: true })) return;
     log.debug("The file cannot be looped in segments: it is looped with a flush at its end");
   }
 
@@ -314,7 +326,9 @@ export class SenderPipeline {
       sender.#stamps?.start(options.fps);
       if (sender.#keeper) await sender.#addFirstSource(started.promise);
       await started.promise.finally(() => clearTimeout(timer));
-      if (options.source === "file" && options.loop) await sender.#loopInSegments(options.output);
+      if (options.source === "file" && options.loop && options.file) {
+        await sender.#loopInSegments(options.file, options.output);
+      }
       sender.#handlers = handlers;
       sender.#running = true;
       sender.#keeper?.watch();

@@ -153,6 +153,19 @@ export function sourceDescription(options: SourceOptions): string {
 }
 
 /**
+ * Whether a file's first bytes are MPEG-TS (188-byte packets, or M2TS's 192 with a 4-byte prefix, each
+ * starting with the sync byte 0x47). tsdemux refuses segment seeks, and stops sending when refused a
+ * flushing one, so such a file loops with a flush at its end instead (see SenderPipeline).
+ */
+export function isMpegTs(head: Uint8Array): boolean {
+  const SYNC = 0x47;
+  return [[0, 188], [4, 192]].some(([first, size]) =>
+    head.length >= first + 2 * size + 1 &&
+    [0, 1, 2].every((packet) => head[first + packet * size] === SYNC)
+  );
+}
+
+/**
  * Behind a file's pacing: its buffers restamped with running time, in one segment. A looping file's
  * segments would restart its timestamps at each loop, and an element that misses a segment's base
  * (webrtcbin's RTP session, making its sender reports' capture times) would date every frame after

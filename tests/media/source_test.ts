@@ -3,6 +3,7 @@ import {
   cameraH264Description,
   chooseJpegDecoder,
   fpsFraction,
+  isMpegTs,
   isRestartable,
   pipelineGivesH264,
   sourceDescription,
@@ -92,4 +93,13 @@ Deno.test("cameraH264Description takes the camera's own H.264 mode into access u
 Deno.test("chooseJpegDecoder takes a hardware JPEG decoder first, else jpegdec", () => {
   assertEquals(chooseJpegDecoder((e) => e === "v4l2jpegdec" || e === "jpegdec"), "v4l2jpegdec");
   assertEquals(chooseJpegDecoder(() => false), "jpegdec");
+});
+
+Deno.test("isMpegTs knows MPEG-TS and M2TS by their sync bytes, and not MP4", () => {
+  const ts = new Uint8Array(188 * 3).map((_, i) => i % 188 === 0 ? 0x47 : 0);
+  const m2ts = new Uint8Array(192 * 3).map((_, i) => i % 192 === 4 ? 0x47 : 0);
+  const mp4 = new TextEncoder().encode("\x00\x00\x00\x20ftypisom".padEnd(600, "\x00"));
+  assert(isMpegTs(ts) && isMpegTs(new Uint8Array([...ts, 0x47])));
+  assert(isMpegTs(new Uint8Array([...m2ts, 0, 0, 0, 0, 0x47])));
+  assert(!isMpegTs(mp4) && !isMpegTs(ts.subarray(0, 200)) && !isMpegTs(new Uint8Array()));
 });
