@@ -12,6 +12,7 @@ import {
   viewerArgs,
 } from "../support/processes.ts";
 import { ffmpegRtsp } from "../support/media_probe.ts";
+import { freezes, readFrames } from "../support/lossy_net.ts";
 
 /** Encodes `seconds` of 640x360@30 test video into an H.264 file (container from the extension). */
 async function makeVideo(path: string, seconds: number, codec: "h264" | "vp8" = "h264"): Promise<void> {
@@ -34,17 +35,6 @@ async function makeVideo(path: string, seconds: number, codec: "h264" | "vp8" = 
 
 async function status(url: string) {
   return await (await fetch(`${url}/api/status`)).json();
-}
-
-/** From rov-client's --stats-json file: the longest gap between decoded frames and the built-in latencies, ms. */
-async function frameFigures(path: string): Promise<{ longestGapMs: number; builtInMs: number[] }> {
-  const records = (await Deno.readTextFile(path)).split("\n").filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as { at: number; builtInMs?: number });
-  const times = records.map((record) => record.at);
-  return {
-    longestGapMs: Math.max(...times.slice(1).map((at, i) => at - times[i])),
-    builtInMs: records.map((record) => record.builtInMs).filter((ms): ms is number => ms !== undefined),
-  };
 }
 
 const LOOP_CASES: { name: string; engine?: "gstreamer" | "werift" }[] = [
@@ -78,7 +68,9 @@ for (const test of LOOP_CASES) {
           const last = lastStatus(client.stdout);
           assert(last.frames >= 90, client.stdout);
           assertEquals(last.size, "640x360");
-          const { longestGapMs: gap, builtInMs } = await frameFigures(stats);
+          const frames = await readFrames(stats);
+          const gap = freezes(frames).longest;
+          const builtInMs = frames.map((f) => f.builtInMs).filter((ms): ms is number => ms !== undefined);
           const worst = Math.max(...builtInMs);
           console.log(
             `${test.name}, ${passthrough ? "passed through" : "encoded"}: longest gap ${

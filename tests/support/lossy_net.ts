@@ -58,6 +58,8 @@ export interface FrameRecord {
   /** Wall-clock ms when it was decoded. */
   at: number;
   latencyMs?: number;
+  /** Capture → decoded on the server's clock (RTCP or the data channel), where it is known. */
+  builtInMs?: number;
   damaged?: boolean;
 }
 
