@@ -228,8 +228,8 @@ export class SenderPipeline {
    * flush reaches a webrtcbin viewer, whose session would end at one. A file that cannot be looped so
    * is looped by #loop at its end.
    */
-  async #loopInSegments(file: string, output: SenderOptions["output"]): Promise<void> {
-    if (output.kind === "udp") {
+  async #loopInSegments(file: string): Promise<void> {
+    if (this.#output.kind === "udp") {
       // Start-up ended at PLAYING: the first frame is out once the UDP sink has sent something.
       const sink = this.#pipeline.element(SENDER_APPSINK);
       try {
@@ -327,7 +327,7 @@ export class SenderPipeline {
       if (sender.#keeper) await sender.#addFirstSource(started.promise);
       await started.promise.finally(() => clearTimeout(timer));
       if (options.source === "file" && options.loop && options.file) {
-        await sender.#loopInSegments(options.file, options.output);
+        await sender.#loopInSegments(options.file);
       }
       sender.#handlers = handlers;
       sender.#running = true;
