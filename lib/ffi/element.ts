@@ -7,6 +7,24 @@ export function elementByName(bin: Deno.PointerObject, name: string): Deno.Point
   return checked(gstreamer().gst.gst_bin_get_by_name(bin, cString(name)), `No element named "${name}"`);
 }
 
+export interface SeekToStartOptions {
+  /** Drop what is on its way and restart running time at 0 (the default). */
+  flush?: boolean;
+  /** The end posts segment-done instead of EOS. */
+  segment?: boolean;
+}
+
+/**
+ * Seeks `element` back to the start, to a keyframe. A pipeline (a bin) sends the seek from every sink
+ * and succeeds only if every one passes it on; an element sends it upstream from itself alone.
+ */
+export function seekToStart(element: Deno.PointerObject, options: SeekToStartOptions): boolean {
+  const FORMAT_TIME = 3;
+  const FLUSH = 1, KEY_UNIT = 4, SEGMENT = 8; // GstSeekFlags
+  const flags = (options.flush === false ? 0 : FLUSH) | KEY_UNIT | (options.segment ? SEGMENT : 0);
+  return gstreamer().gst.gst_element_seek_simple(element, FORMAT_TIME, flags, 0n);
+}
+
 /** GstStreamError's GST_STREAM_ERROR_ENCODE. */
 const STREAM_ERROR_ENCODE = 8;
 
@@ -81,6 +99,14 @@ export class Element {
     const { gst, video } = gstreamer();
     const event = video.gst_video_event_new_upstream_force_key_unit(CLOCK_TIME_NONE, true, 0);
     return event !== null && gst.gst_element_send_event(this.#live(), event);
+  }
+
+  /**
+   * Seeks upstream of this element back to the start (see `seekToStart`): a file loops from here,
+   * whatever state the sinks behind it are in.
+   */
+  seekToStart(options: SeekToStartOptions = {}): boolean {
+    return seekToStart(this.#live(), options);
   }
 
   /**

@@ -20,7 +20,7 @@ import { AppSink } from "./app_sink.ts";
 import { AppSrc } from "./app_src.ts";
 import { Branch, type BranchOptions } from "./branch.ts";
 import { WebRtcBin } from "./webrtc_bin.ts";
-import { Element, elementByName } from "./element.ts";
+import { Element, elementByName, seekToStart, type SeekToStartOptions } from "./element.ts";
 import { withProperty } from "./gobject.ts";
 
 export type PipelineState = "null" | "ready" | "paused" | "playing";
@@ -186,13 +186,12 @@ export class Pipeline {
    * Seeks back to the start, to a keyframe: how a file source loops. `flush` (the default) drops
    * what is on its way and restarts running time at 0; `segment`: the end of the file posts
    * segment-done instead of EOS, and a seek then without flushing plays on, with running time (so
-   * every timestamp downstream) going on rising, and nothing downstream disturbed.
+   * every timestamp downstream) going on rising, and nothing downstream disturbed. It fails when any
+   * sink cannot pass the seek on (a webrtcbin viewer's transport waits in READY for its handshake):
+   * a seek that must not fail is sent from an element (`Element.seekToStart`).
    */
-  seekToStart(options: { flush?: boolean; segment?: boolean } = {}): boolean {
-    const FORMAT_TIME = 3;
-    const FLUSH = 1, KEY_UNIT = 4, SEGMENT = 8; // GstSeekFlags
-    const flags = (options.flush === false ? 0 : FLUSH) | KEY_UNIT | (options.segment ? SEGMENT : 0);
-    return gstreamer().gst.gst_element_seek_simple(this.#live(), FORMAT_TIME, flags, 0n);
+  seekToStart(options: SeekToStartOptions = {}): boolean {
+    return seekToStart(this.#live(), options);
   }
 
   #setState(state: PipelineState): void {

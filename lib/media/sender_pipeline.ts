@@ -24,7 +24,7 @@ import { describeMediaError, MediaError, noVideoIn } from "./media_error.ts";
 import { KeyFrameLimiter } from "./key_frame_limiter.ts";
 import { wallClockMs } from "../wall_clock.ts";
 import { STAMP_APPSRC, StampSource } from "./stamp_source.ts";
-import { isMpegTs, isRestartable, sourceLabel, syntheticSize } from "./source.ts";
+import { FILE_SEGMENT, isMpegTs, isRestartable, sourceLabel, syntheticSize } from "./source.ts";
 import { log } from "../log.ts";
 
 export interface SenderHandlers {
@@ -89,6 +89,8 @@ function limitEncoderKeyFrames(encoder: Element): void {
 export class SenderPipeline {
   #pipeline: Pipeline;
   #payloader: Element;
+  /** A file source's FILE_SEGMENT element, where a loop's seek starts. */
+  #fileSegment: Element | undefined;
   #keyFrames: KeyFrameLimiter;
   #pump: Promise<void>;
   #closed = false;
@@ -111,6 +113,7 @@ export class SenderPipeline {
     // The force-key-unit event goes upstream from the payloader (or the tee) to the encoder.
     this.#output = options.output;
     this.#payloader = pipeline.element(options.output.kind === "tee" ? SENDER_TEE : BRANCH_PAYLOADER);
+    if (options.source === "file") this.#fileSegment = pipeline.element(FILE_SEGMENT);
     // A looping file that cannot be looped in segments moves this offset on at each loop (see #loop);
     // it starts at a known value.
     if (options.source === "file" && options.loop && options.output.kind !== "tee") {
@@ -164,8 +167,10 @@ export class SenderPipeline {
         } else if (options.source === "file" && options.loop) this.#loop(options.fps);
         else this.#handlers.onEnd?.();
       } else if (event.type === "segment-done") {
-        // A looping file goes back to its start without a flush: see #loopInSegments.
-        if (this.#pipeline.seekToStart({ flush: false, segment: true })) log.debug("file looped");
+        // A looping file goes back to its start without a flush: see #loopInSegments. The seek goes
+        // from in front of the outputs: sent from the pipeline, it would go from every sink, and fail
+        // while a viewer's handshake holds its transport back (the stream would end at the loop).
+        if (this.#fileSegment?.seekToStart({ flush: false, segment: true })) log.debug("file looped");
         else this.#handlers.onEnd?.();
       }
     });
@@ -428,6 +433,8 @@ export class SenderPipeline {
     this.#stamps?.stop();
     await this.#pipeline.close();
     await this.#pump;
+    this.#payloader.close();
+    this.#fileSegment?.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -3,6 +3,7 @@ import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import {
   freeRtpPort,
   freeTcpPort,
+  freeUdpPort,
   lastStatus,
   rtpArgs,
   runClient,
@@ -13,6 +14,7 @@ import {
 } from "../support/processes.ts";
 import { ffmpegRtsp } from "../support/media_probe.ts";
 import { freezes, readFrames } from "../support/lossy_net.ts";
+import { stalledOffer } from "../support/stalled_peer.ts";
 
 /** Encodes `seconds` of 640x360@30 test video into an H.264 file (container from the extension). */
 async function makeVideo(path: string, seconds: number, codec: "h264" | "vp8" = "h264"): Promise<void> {
@@ -64,7 +66,7 @@ for (const test of LOOP_CASES) {
             ? [...rtp, "--headless"]
             : [...viewerArgs(server, "--no-reconnect"), ...engine];
           const client = await runClient([...args, "--frames", "90", "--stats-json", stats]);
-          assertEquals(client.code, 0, client.stderr);
+          assertEquals(client.code, 0, `${client.stderr}\nrov-server:\n${server.stderr.text}`);
           const last = lastStatus(client.stdout);
           assert(last.frames >= 90, client.stdout);
           assertEquals(last.size, "640x360");
@@ -100,6 +102,41 @@ for (const test of LOOP_CASES) {
     }
   });
 }
+
+Deno.test("a looping file plays on across its loops while a gstreamer-engine viewer's handshake is pending", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await makeVideo(`${dir}/dive.mp4`, 1);
+    for (const passthrough of [true, false]) {
+      const server = await startServer([
+        ...["--source", "file", "--file", `${dir}/dive.mp4`, "--webrtc-engine", "gstreamer"],
+        ...(passthrough ? ["--file-passthrough"] : []),
+      ]);
+      try {
+        // This viewer's transport waits for a handshake that never comes, across the file's loops.
+        const response = await fetch(`${server.url}/offer`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ type: "offer", sdp: stalledOffer(freeUdpPort()) }),
+        });
+        assertEquals(response.status, 200, await response.text());
+        // 60 frames of a 30-frame file: it looped, at least once while the first viewer waited.
+        const client = await runClient([
+          ...viewerArgs(server, "--no-reconnect", "--webrtc-engine", "gstreamer"),
+          ...["--frames", "60"],
+        ]);
+        assertEquals(client.code, 0, `${client.stderr}\nrov-server:\n${server.stderr.text}`);
+        assert(lastStatus(client.stdout).frames >= 60, client.stdout);
+        assertMatch(server.stderr.text, /joined via \/offer \(2 watching\)/);
+        assert(!/End of file/.test(server.stderr.text), server.stderr.text);
+      } finally {
+        assertEquals(await server.stop(), 0, server.stderr.text);
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
 
 Deno.test("passthrough over the gstreamer engine: frames decode with no encoder, over WebRTC and RTSP", async () => {
   const dir = await Deno.makeTempDir();

@@ -42,7 +42,7 @@ Deno.test("sourceDescription opens the camera of each OS by index", () => {
 Deno.test("sourceDescription paces a file in real time, in one segment, and quotes its path", () => {
   const text = sourceDescription({ ...base, source: "file", file: '/videos/dive "one".mp4' });
   assertMatch(text, /^filesrc location="\/videos\/dive \\"one\\".mp4" ! decodebin/);
-  assertMatch(text, /clocksync ! identity single-segment=true$/);
+  assertMatch(text, /clocksync ! identity name=filesegment single-segment=true$/);
   assertThrows(() => sourceDescription({ ...base, source: "file" }), /--file PATH is missing/);
   assertEquals(quote("a\\b"), '"a\\\\b"');
 });
@@ -169,7 +169,7 @@ Deno.test("senderDescription passes a file's H.264 through without decoding or e
   });
   assertMatch(
     text,
-    /^filesrc location="\/v\/dive.mp4" ! parsebin ! h264parse config-interval=-1 ! video\/x-h264,stream-format=byte-stream,alignment=au ! clocksync ! identity single-segment=true ! rtph264pay/,
+    /^filesrc location="\/v\/dive.mp4" ! parsebin ! h264parse config-interval=-1 ! video\/x-h264,stream-format=byte-stream,alignment=au ! clocksync ! identity name=filesegment single-segment=true ! rtph264pay/,
   );
   for (const word of ["decodebin", "x264enc", "videoconvert", "encoder"]) assert(!text.includes(word), word);
   assertThrows(
