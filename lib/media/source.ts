@@ -165,16 +165,16 @@ export function isMpegTs(head: Uint8Array): boolean {
   );
 }
 
+/** The name of FILE_ONE_SEGMENT's element, where a looping file's seek starts. */
+export const FILE_SEGMENT = "filesegment";
+
 /**
  * Behind a file's pacing: its buffers restamped with running time, in one segment. A looping file's
  * segments would restart its timestamps at each loop, and an element that misses a segment's base
  * (webrtcbin's RTP session, making its sender reports' capture times) would date every frame after
  * a loop one file length too early. A looping file is seeked from here (FILE_SEGMENT).
  */
-export const FILE_ONE_SEGMENT = "identity name=filesegment single-segment=true";
-
-/** The name of FILE_ONE_SEGMENT's element. */
-export const FILE_SEGMENT = "filesegment";
+export const FILE_ONE_SEGMENT = `identity name=${FILE_SEGMENT} single-segment=true`;
 
 /** A frame rate as caps write it: 30/1, and NTSC's 29.97 as 30000/1001. */
 export function fpsFraction(fps: number): string {
