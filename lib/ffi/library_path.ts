@@ -110,6 +110,22 @@ export function libraryCandidates(os: HostOs, env: Environment, lib: GstLibrary)
   return librarySearch(os, env).dirs.map((dir) => join(os, dir, libraryFileName(os, lib)));
 }
 
+/** OpenSSL's libcrypto by file name, newest first (GStreamer 1.22 builds use 3; older ones 1.1). */
+const CRYPTO_NAMES: Record<HostOs, string[]> = {
+  linux: ["libcrypto.so.3", "libcrypto.so.1.1"],
+  darwin: ["libcrypto.3.dylib", "libcrypto.1.1.dylib"],
+  windows: ["libcrypto-3-x64.dll", "libcrypto-1_1-x64.dll"],
+};
+
+/**
+ * Every path tried for libcrypto on `os`: in GStreamer's own folders, so that on macOS and Windows
+ * (where GStreamer ships its own OpenSSL) it is the copy GStreamer's DTLS plugin uses.
+ */
+export function cryptoCandidates(os: HostOs, env: Environment): string[] {
+  const dirs = librarySearch(os, env).dirs;
+  return CRYPTO_NAMES[os].flatMap((name) => dirs.map((dir) => join(os, dir, name)));
+}
+
 /** How to install GStreamer on `os`: the runtime and the plugins both modes need. */
 export function installHint(os: HostOs): string {
   switch (os) {

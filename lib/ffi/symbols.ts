@@ -240,6 +240,13 @@ export const GSTREAMER_SYMBOLS = {
     ],
     result: "pointer", // GstElementFactory * (transfer full)
   },
+  gst_element_factory_make: {
+    parameters: [
+      "buffer", // const gchar *factoryname
+      "pointer", // const gchar *name (NULL: a unique one)
+    ],
+    result: "pointer", // GstElement * (floating)
+  },
   gst_element_factory_make_async: {
     name: "gst_element_factory_make",
     parameters: [

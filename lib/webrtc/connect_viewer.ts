@@ -3,6 +3,7 @@
  * returns the engine's viewing session with what the answer said of it; the connection's failure
  * comes as a one-line error on `failed`.
  */
+import { prepareDtlsCertificate } from "../ffi/webrtc_bin.ts";
 import type { ReceiverPipeline } from "../media/receiver_pipeline.ts";
 import {
   hangUp,
@@ -92,6 +93,8 @@ export async function connectViewer(url: string, options: ConnectOptions): Promi
   };
   const origin = new URL(url).origin;
   // Each session has a webrtcbin of its own in front of the decoder, removed when it closes.
+  // The certificate is being made since start-up (startClient); its webrtcbin must not wait on it.
+  if (options.engine === "gstreamer") await prepareDtlsCertificate();
   const source = options.engine === "gstreamer" ? receiver.newWebRtcBin() : undefined;
   const viewing = source
     ? await GstReceiverSession.connect(source.webrtc, signaller, {

@@ -6,6 +6,7 @@
 import type { Branch } from "../ffi/branch.ts";
 import type { Element } from "../ffi/element.ts";
 import { prepareDtlsCertificate, type WebRtcBin } from "../ffi/webrtc_bin.ts";
+import { userDtlsKey } from "./dtls_key.ts";
 import type { PlainObject } from "../ffi/gobject.ts";
 import type { H264Profile } from "../media/h264.ts";
 import { BRANCH_QUEUE, BRANCH_WEBRTC, VIEWER_QUEUE_NS, viewerBranchDescription } from "../media/sender.ts";
@@ -197,13 +198,15 @@ export class GstServer implements WebRtcServer {
 
   constructor(options: GstServerOptions) {
     this.#options = options;
-    // The DTLS certificate is made now, not while the first viewer waits for its answer.
-    void prepareDtlsCertificate();
+    // The DTLS certificate is made now (from the key kept between runs), not while the first viewer
+    // waits for its answer.
+    void prepareDtlsCertificate({ key: userDtlsKey() });
   }
 
   async answer(offer: string, kind: ViewerKind): Promise<{ id: string; answer: string }> {
     const { ice, profile, sender } = this.#options;
     const format = answerFormat(offer, profile);
+    await prepareDtlsCertificate(); // ready since start-up: a webrtcbin must not wait on it
     const ssrc = crypto.getRandomValues(new Uint32Array(1))[0];
     const description = viewerBranchDescription(format.payloadType, ssrc, {
       timestampOffset: this.#options.rtpTimestampOffset?.(),

@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../support/assert.ts";
 import {
+  cryptoCandidates,
   installHint,
   libraryCandidates,
   librarySearch,
@@ -63,4 +64,19 @@ Deno.test("receiveBufferOption gives SOL_SOCKET and SO_RCVBUF of each OS", () =>
   assertEquals(receiveBufferOption("linux"), { level: 1, name: 8 });
   assertEquals(receiveBufferOption("darwin"), { level: 0xffff, name: 0x1002 });
   assertEquals(receiveBufferOption("windows"), { level: 0xffff, name: 0x1002 });
+});
+
+Deno.test("cryptoCandidates looks for libcrypto 3, then 1.1, in GStreamer's folders", () => {
+  const linux = cryptoCandidates("linux", {});
+  assertEquals(linux[0], "libcrypto.so.3");
+  assert(linux.indexOf("/usr/lib/x86_64-linux-gnu/libcrypto.so.3") < linux.indexOf("libcrypto.so.1.1"));
+  assertEquals(
+    cryptoCandidates("darwin", {})[0],
+    "/Library/Frameworks/GStreamer.framework/Versions/1.0/lib/libcrypto.3.dylib",
+  );
+  assertEquals(cryptoCandidates("windows", {})[0], `${WINDOWS_DEFAULT_ROOT}\\bin\\libcrypto-3-x64.dll`);
+  assertEquals(
+    cryptoCandidates("linux", { ROV_GST_LIB_DIR: "/opt/gst/lib" })[0],
+    "/opt/gst/lib/libcrypto.so.3",
+  );
 });

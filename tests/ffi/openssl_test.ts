@@ -1,0 +1,43 @@
+import { assert, assertEquals, assertThrows } from "../support/assert.ts";
+import { CryptoError, DTLS_KEY_BITS, RsaKey } from "../../lib/ffi/openssl.ts";
+
+Deno.test("RsaKey.generate makes an RSA-2048 key that toPem and fromPem carry over whole", async () => {
+  using key = await RsaKey.generate();
+  assertEquals(key.bits, DTLS_KEY_BITS);
+  const pem = key.toPem();
+  assert(pem.startsWith("-----BEGIN RSA PRIVATE KEY-----\n"), pem.slice(0, 40));
+  using again = RsaKey.fromPem(pem);
+  assertEquals(again.toPem(), pem);
+});
+
+Deno.test("RsaKey.fromPem rejects a file that holds no key with OpenSSL's reason", () => {
+  assertThrows(
+    () => RsaKey.fromPem("not a key\n"),
+    /CryptoError: Cannot read the RSA private key: error:[0-9A-F]+:/,
+  );
+  try {
+    RsaKey.fromPem("");
+  } catch (error) {
+    assert(error instanceof CryptoError);
+  }
+});
+
+Deno.test("RsaKey.fromPem reads a PKCS#8 key from openssl genpkey", async () => {
+  const made = await new Deno.Command("openssl", {
+    args: ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024"],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  assert(made.success);
+  const pem = new TextDecoder().decode(made.stdout);
+  assert(pem.startsWith("-----BEGIN PRIVATE KEY-----"));
+  using key = RsaKey.fromPem(pem);
+  assertEquals(key.bits, 1024);
+});
+
+Deno.test("RsaKey.close is safe to call twice and the closed key refuses use", async () => {
+  const key = await RsaKey.generate(1024);
+  key.close();
+  key.close();
+  assertThrows(() => key.toPem(), /CryptoError: The RSA key is closed$/);
+});
