@@ -9,6 +9,7 @@ import { interrupted } from "./run_main.ts";
 import type { ClientStart } from "./client_start.ts";
 import { hasElement } from "../ffi/gst.ts";
 import { hostOs } from "../ffi/library_path.ts";
+import { preloadElements } from "../ffi/element.ts";
 import { displaySinks, jitterLatencyMs, reorderWaitMs, type RtpInput } from "../media/receiver.ts";
 import { chooseDecoder } from "../media/codec_choice.ts";
 import { gstRegistry } from "../media/codec_probe.ts";
@@ -68,6 +69,8 @@ export async function runClient(options: ClientOptions, start: ClientStart): Pro
     throw new MediaError("No video sink for a window: install gstreamer1.0-x (ximagesink)");
   }
   const decoder = await chooseDecoder(options.decoder, registry);
+  // The decoder's and the window's plugins load while the server is looked for.
+  void preloadElements([decoder.element, ...(sink ? [sink] : [])]);
 
   const stop = new AbortController();
   const signal = interrupted();

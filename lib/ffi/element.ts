@@ -7,6 +7,19 @@ export function elementByName(bin: Deno.PointerObject, name: string): Deno.Point
   return checked(gstreamer().gst.gst_bin_get_by_name(bin, cString(name)), `No element named "${name}"`);
 }
 
+/**
+ * Makes and drops one element of each factory off the event loop, in order: their plugins load
+ * (libav's decoder alone takes tens of milliseconds) while the caller does other work, so the pipeline
+ * that needs them later starts at once. A factory that is not installed is skipped.
+ */
+export async function preloadElements(factories: readonly string[]): Promise<void> {
+  const { gst } = gstreamer();
+  for (const factory of factories) {
+    const element = await gst.gst_element_factory_make_async(cString(factory), null);
+    if (element !== null) gst.gst_object_unref(gst.gst_object_ref_sink(element));
+  }
+}
+
 export interface SeekToStartOptions {
   /** Drop what is on its way and restart running time at 0 (the default). */
   flush?: boolean;

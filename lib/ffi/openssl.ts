@@ -93,7 +93,6 @@ const SYMBOLS = {
     ],
     result: "i32",
   },
-  RSA_check_key: { parameters: ["pointer" /* const RSA *rsa */], result: "i32" }, // 1: a consistent key
   RSA_bits: { parameters: ["pointer" /* const RSA *rsa */], result: "i32" },
   BN_new: { parameters: [], result: "pointer" }, // BIGNUM *BN_new(void)
   BN_free: { parameters: ["pointer" /* BIGNUM *a */], result: "void" },
@@ -132,6 +131,7 @@ const SYMBOLS = {
       "pointer", // void *u (NULL)
     ],
     result: "pointer", // RSA * (transfer full), NULL on error
+    nonblocking: true, // OpenSSL 3 sets up its decoders at the first: ~15 ms
   },
   PEM_write_bio_RSAPrivateKey: {
     parameters: [
@@ -198,13 +198,17 @@ function openssl(): Crypto {
 
 /**
  * The one check for OpenSSL results: a NULL (or a 0 status) becomes a CryptoError naming `context`,
- * with the text of OpenSSL's first queued error.
+ * with the text of OpenSSL's first queued error. OpenSSL queues errors per thread, so a call made off
+ * the event loop (nonblocking) leaves none here: `reason` then says what went wrong.
  */
-function checkedCrypto<T extends Deno.PointerValue | number>(result: T, context: string): NonNullable<T> {
+function checkedCrypto<T extends Deno.PointerValue | number>(
+  result: T,
+  context: string,
+  reason = "OpenSSL gave no reason",
+): NonNullable<T> {
   if (result !== null && result !== 0) return result as NonNullable<T>;
   const lib = openssl();
   const code = lib.ERR_get_error();
-  let reason = "OpenSSL gave no reason";
   if (code !== 0n) {
     const text = new Uint8Array(256);
     lib.ERR_error_string_n(code, text, BigInt(text.length));
@@ -228,24 +232,24 @@ export class RsaKey {
     this.#handle = handle;
   }
 
-  /** Reads a PEM RSA private key (PKCS#1 or PKCS#8, unencrypted), checked for consistency. */
-  static fromPem(pem: string): RsaKey {
+  /**
+   * Reads a PEM RSA private key (PKCS#1 or PKCS#8, unencrypted), off the event loop (OpenSSL 3's
+   * first decode sets up its decoders: ~15 ms). Not checked with RSA_check_key, whose primality tests
+   * take ~70 ms: the key is one this program wrote.
+   */
+  static async fromPem(pem: string): Promise<RsaKey> {
     const lib = openssl();
-    const bio = checkedCrypto(lib.BIO_new_mem_buf(cString(pem), -1), "Cannot read the key");
+    const text = cString(pem);
+    const bio = checkedCrypto(lib.BIO_new_mem_buf(text, -1), "Cannot read the key");
     let rsa: Deno.PointerValue;
     try {
-      rsa = lib.PEM_read_bio_RSAPrivateKey(bio, null, null, null);
+      rsa = await lib.PEM_read_bio_RSAPrivateKey(bio, null, null, null);
     } finally {
       lib.BIO_free(bio);
     }
-    const key = new RsaKey(checkedCrypto(rsa, "Cannot read the RSA private key"));
-    try {
-      checkedCrypto(lib.RSA_check_key(rsa), "The stored RSA key is inconsistent");
-      return key;
-    } catch (error) {
-      key.close();
-      throw error;
-    }
+    return new RsaKey(
+      checkedCrypto(rsa, "Cannot read the RSA private key", "no unencrypted PEM RSA key in it"),
+    );
   }
 
   /** A fresh key (public exponent 65537), generated off the event loop. */
@@ -261,7 +265,11 @@ export class RsaKey {
         lib.BN_set_word(checkedCrypto(e, "Cannot make an RSA key"), RSA_F4),
         "Cannot make an RSA key",
       );
-      checkedCrypto(await lib.RSA_generate_key_ex(rsa, bits, e, null), "Cannot generate an RSA key");
+      checkedCrypto(
+        await lib.RSA_generate_key_ex(rsa, bits, e, null),
+        "Cannot generate an RSA key",
+        `${bits} bits`,
+      );
       return key;
     } catch (error) {
       key.close();

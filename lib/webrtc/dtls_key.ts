@@ -55,7 +55,7 @@ async function readKey(file: string, now: number): Promise<RsaKey | undefined> {
     return undefined;
   }
   try {
-    const key = RsaKey.fromPem(text);
+    const key = await RsaKey.fromPem(text);
     if (key.bits === DTLS_KEY_BITS) return key;
     key.close();
     log.debug(`DTLS key ${file} is not RSA-${DTLS_KEY_BITS}: making a new one`);
