@@ -2,8 +2,9 @@
  * The Deno permissions rov-server and rov-client run with, in `deno task server|client`, in the tests
  * and baked into the compiled executables: FFI for GStreamer, env for its library search and werift's
  * debug module (which reads the whole environment), read for files and libraries, write for
- * --sdp-file, --stats-json and the kept DTLS key (lib/webrtc/dtls_key.ts), net for signalling, discovery and media, sys for the interface list and
- * host name only. `--unstable-net` enables Deno.listenDatagram.
+ * --sdp-file, --stats-json and the kept DTLS key (lib/webrtc/dtls_key.ts), net for signalling,
+ * discovery and media, sys for the interface list and host name only. `--unstable-net` enables
+ * Deno.listenDatagram.
  */
 export const PERMISSION_FLAGS = [
   "--unstable-net",
