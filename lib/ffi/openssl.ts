@@ -23,6 +23,16 @@ const SYMBOLS = {
     result: "i32", // int: 1 on success
     nonblocking: true, // a prime search: 0.1-0.9 s
   },
+  RSA_generate_key_now: {
+    name: "RSA_generate_key_ex",
+    parameters: [
+      "pointer", // RSA *rsa
+      "i32", // int bits
+      "pointer", // BIGNUM *e
+      "pointer", // BN_GENCB *cb
+    ],
+    result: "i32", // int: 1 on success
+  },
   RSA_set_method: {
     parameters: [
       "pointer", // RSA *rsa
@@ -168,21 +178,21 @@ const RSA_F4 = 65537n;
 /** GStreamer 1.22's certificate key: RSA, 2048 bits (gstdtlscertificate.c). */
 export const DTLS_KEY_BITS = 2048;
 
-let crypto: Crypto | null | undefined;
+let opened: Crypto | null | undefined;
 
 /** libcrypto, opened once; null where none loads (then GStreamer makes its own key). */
 function libcrypto(): Crypto | null {
-  if (crypto !== undefined) return crypto;
-  crypto = null;
+  if (opened !== undefined) return opened;
+  opened = null;
   for (const path of cryptoCandidates(hostOs(), Deno.env.toObject())) {
     try {
-      crypto = Deno.dlopen(path, SYMBOLS).symbols;
+      opened = Deno.dlopen(path, SYMBOLS).symbols;
       break;
     } catch {
       // the next candidate
     }
   }
-  return crypto;
+  return opened;
 }
 
 /** Whether OpenSSL's libcrypto can be opened here. */
@@ -246,6 +256,7 @@ export class RsaKey {
       rsa = await lib.PEM_read_bio_RSAPrivateKey(bio, null, null, null);
     } finally {
       lib.BIO_free(bio);
+      text.fill(0); // the BIO read `text` in place, on another thread: it is held until here
     }
     return new RsaKey(
       checkedCrypto(rsa, "Cannot read the RSA private key", "no unencrypted PEM RSA key in it"),
@@ -347,15 +358,20 @@ export function withStoredKeygen<T>(key: RsaKey, make: () => T): { value: T; use
   let used = false;
   const keygen = new Deno.UnsafeCallback(
     { parameters: ["pointer", "i32", "pointer", "pointer"], result: "i32" } as const,
-    (rsa, bits) => {
-      if (rsa === null || bits !== key.bits) return 0;
+    (rsa, bits, e, callback) => {
+      if (rsa === null) return 0;
       try {
-        key.copyInto(rsa);
-        used = true;
-        return 1;
+        if (bits === key.bits) {
+          key.copyInto(rsa);
+          used = true;
+          return 1;
+        }
       } catch {
-        return 0; // GStreamer logs "failed to generate RSA"; the caller sees used === false
+        // generated below instead
       }
+      // Not the key asked for (another size): OpenSSL's own generation, here and now, as without this.
+      if (lib.RSA_set_method(rsa, lib.RSA_PKCS1_OpenSSL()) === 0) return 0;
+      return lib.RSA_generate_key_now(rsa, bits, e, callback);
     },
   );
   const previous = lib.RSA_get_default_method();

@@ -10,7 +10,7 @@ Deno.test("RsaKey.generate makes an RSA-2048 key that toPem and fromPem carry ov
   assertEquals(again.toPem(), pem);
 });
 
-Deno.test("RsaKey.fromPem rejects a file that holds no key with OpenSSL's reason", async () => {
+Deno.test("RsaKey.fromPem rejects text that holds no key, saying so", async () => {
   await assertRejects(
     () => RsaKey.fromPem("not a key\n"),
     /CryptoError: Cannot read the RSA private key: no unencrypted PEM RSA key in it$/,

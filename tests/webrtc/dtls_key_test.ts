@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../support/assert.ts";
+import { assert, assertEquals, assertMatch } from "../support/assert.ts";
 import { dtlsKeyFile, KEY_MAX_AGE_DAYS, storedDtlsKey } from "../../lib/webrtc/dtls_key.ts";
 
 const CERTIFICATE_CHILD = new URL("../support/dtls_certificate.ts", import.meta.url).pathname;
@@ -76,9 +76,9 @@ Deno.test("storedDtlsKey replaces a file that holds no key, and still gives a ke
   }
 });
 
-async function certificateWith(file: string): Promise<{ source: string; pem: string }> {
+async function certificateWith(file: string, bits?: number): Promise<{ source: string; pem: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CERTIFICATE_CHILD, file],
+    args: ["run", "-A", CERTIFICATE_CHILD, file, ...(bits ? [String(bits)] : [])],
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -118,4 +118,19 @@ Deno.test("prepareDtlsCertificate makes GStreamer's certificate from the stored 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("prepareDtlsCertificate lets OpenSSL generate the key GStreamer asks for when the given one is another size", async () => {
+  const made = await certificateWith("", 1024);
+  assertEquals(made.source, "stored key not used");
+  const text = await new Deno.Command("openssl", {
+    args: ["x509", "-noout", "-text"],
+    stdin: "piped",
+    stdout: "piped",
+  })
+    .spawn();
+  const writer = text.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(made.pem));
+  await writer.close();
+  assertMatch(new TextDecoder().decode((await text.output()).stdout), /Public-Key: \(2048 bit\)/);
 });
