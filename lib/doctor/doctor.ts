@@ -7,6 +7,7 @@ import { hasRtspServer } from "../ffi/rtsp_server.ts";
 import { listVideoDevices } from "../ffi/device_monitor.ts";
 import { deviceLines } from "../media/device_list.ts";
 import { chooseEngine, type EngineChoice } from "../webrtc/engine.ts";
+import { dtlsKeyFile, dtlsKeyLine } from "../webrtc/dtls_key.ts";
 import { GstMissingError, gstreamerInfo } from "../ffi/gst.ts";
 import { hostOs } from "../ffi/library_path.ts";
 import { cameraElement } from "../media/source.ts";
@@ -86,14 +87,19 @@ async function codecLine<N extends string>(
   }
 }
 
-/** Which WebRTC engine runs and why (from the registry; WebRTC mode only). */
-function engineLines(transport: string | undefined, requested: EngineChoice | undefined, registry: Registry) {
+/** Which WebRTC engine runs and why (from the registry; WebRTC mode only), and its kept DTLS key. */
+async function engineLines(
+  transport: string | undefined,
+  requested: EngineChoice | undefined,
+  registry: Registry,
+): Promise<string[]> {
   if (transport === "rtp") return [];
   const decision = chooseEngine(requested ?? "auto", {
     hasElement: (element) => registry.has(element),
     librariesLoad: () => true,
   });
-  return [decision.reason];
+  if (decision.engine !== "gstreamer") return [decision.reason];
+  return [decision.reason, await dtlsKeyLine(dtlsKeyFile(hostOs(), Deno.env.toObject()))];
 }
 
 /** The server's report for `options`, from `registry`. */
@@ -115,7 +121,7 @@ export async function serverReport(
     }`,
     "Elements:",
     ...lines,
-    ...engineLines(options.transport, options.webrtcEngine, registry),
+    ...await engineLines(options.transport, options.webrtcEngine, registry),
     "Codec:",
   ];
   let codecOk = true;
@@ -181,7 +187,7 @@ export async function clientReport(
     `Mode: --transport ${options.transport ?? "webrtc"}${options.headless ? " --headless" : ""}`,
     "Elements:",
     ...lines,
-    ...engineLines(options.transport, options.webrtcEngine, registry),
+    ...await engineLines(options.transport, options.webrtcEngine, registry),
     "Codec and window:",
   ];
   const decoder = await codecLine("decoder", () => chooseDecoder(options.decoder, registry));

@@ -110,3 +110,16 @@ export async function storedDtlsKey(
 export function userDtlsKey(): Promise<RsaKey | undefined> {
   return storedDtlsKey(dtlsKeyFile(hostOs(), Deno.env.toObject()));
 }
+
+/** doctor's line about the kept key in `file` (dtlsKeyFile's answer): where, and since when. */
+export async function dtlsKeyLine(file: string | undefined): Promise<string> {
+  if (file === undefined) {
+    return "  DTLS key: none kept (ROV_DTLS_KEY_FILE is empty, or no home folder): each start generates one (0.1–0.9 s)";
+  }
+  const made = await Deno.stat(file).then((info) => info.mtime ?? undefined, () => undefined);
+  return made
+    ? `  DTLS key: ${file} (made ${
+      made.toISOString().slice(0, 10)
+    }; certificates are made from it in milliseconds)`
+    : `  DTLS key: none kept yet; the first start makes one (0.1–0.9 s) and keeps it in ${file}`;
+}

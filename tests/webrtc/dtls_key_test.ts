@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertMatch } from "../support/assert.ts";
-import { dtlsKeyFile, KEY_MAX_AGE_DAYS, storedDtlsKey } from "../../lib/webrtc/dtls_key.ts";
+import { dtlsKeyFile, dtlsKeyLine, KEY_MAX_AGE_DAYS, storedDtlsKey } from "../../lib/webrtc/dtls_key.ts";
 
 const CERTIFICATE_CHILD = new URL("../support/dtls_certificate.ts", import.meta.url).pathname;
 
@@ -133,4 +133,22 @@ Deno.test("prepareDtlsCertificate lets OpenSSL generate the key GStreamer asks f
   await writer.write(new TextEncoder().encode(made.pem));
   await writer.close();
   assertMatch(new TextDecoder().decode((await text.output()).stdout), /Public-Key: \(2048 bit\)/);
+});
+
+Deno.test("dtlsKeyLine says where the key is kept and since when, or that none is", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    assertMatch(
+      await dtlsKeyLine(`${dir}/key.pem`),
+      /none kept yet; the first start makes one .* in \/.*\/key\.pem$/,
+    );
+    await Deno.writeTextFile(`${dir}/key.pem`, "");
+    assertMatch(
+      await dtlsKeyLine(`${dir}/key.pem`),
+      new RegExp(`^  DTLS key: .*/key\\.pem \\(made ${new Date().toISOString().slice(0, 10)};`),
+    );
+    assertMatch(await dtlsKeyLine(undefined), /^  DTLS key: none kept \(ROV_DTLS_KEY_FILE is empty/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
