@@ -40,13 +40,21 @@ function parentOf(file: string): string {
   return cut > 0 ? file.slice(0, cut) : ".";
 }
 
-/** The stored key when it is there, readable, of the right size and young enough; else undefined. */
+/**
+ * The stored key when it is there, readable by the user alone, of the right size and young enough;
+ * else undefined.
+ */
 async function readKey(file: string, now: number): Promise<RsaKey | undefined> {
   let text: string;
   try {
     const info = await Deno.stat(file);
     if (info.mtime && now - info.mtime.getTime() > KEY_MAX_AGE_DAYS * DAY_MS) {
       log.debug(`DTLS key ${file} is over ${KEY_MAX_AGE_DAYS} days old: making a new one`);
+      return undefined;
+    }
+    // As ssh does with its keys: one that others may read is not trusted (the new one is 0600).
+    if (info.mode !== null && (info.mode & 0o077) !== 0) {
+      log.debug(`DTLS key ${file} can be read by others: making a new one`);
       return undefined;
     }
     text = await Deno.readTextFile(file);

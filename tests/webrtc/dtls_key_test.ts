@@ -54,6 +54,11 @@ Deno.test("storedDtlsKey makes a key, keeps it for the user alone and gives the 
     using later = await storedDtlsKey(file, { now: Date.now() + (KEY_MAX_AGE_DAYS + 1) * 86_400_000 });
     assert(later && later.toPem() !== pem);
     assertEquals(await Deno.readTextFile(file), later.toPem());
+    // A key others may read is replaced too.
+    await Deno.chmod(file, 0o644);
+    using exposed = await storedDtlsKey(file);
+    assert(exposed && exposed.toPem() !== later.toPem());
+    assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
