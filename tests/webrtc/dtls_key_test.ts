@@ -152,7 +152,7 @@ Deno.test("dtlsKeyLine says where the key is kept and since when, or that none i
       await dtlsKeyLine(`${dir}/key.pem`),
       new RegExp(`^  DTLS key: .*/key\\.pem \\(made ${new Date().toISOString().slice(0, 10)};`),
     );
-    assertMatch(await dtlsKeyLine(undefined), /^  DTLS key: none kept \(ROV_DTLS_KEY_FILE is empty/);
+    assertMatch(await dtlsKeyLine(undefined), /^ {2}DTLS key: none kept \(ROV_DTLS_KEY_FILE is empty/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
