@@ -13,11 +13,16 @@ export function elementByName(bin: Deno.PointerObject, name: string): Deno.Point
  * that needs them later starts at once. A factory that is not installed is skipped.
  */
 export async function preloadElements(factories: readonly string[]): Promise<void> {
-  const { gst } = gstreamer();
   for (const factory of factories) {
-    const element = await gst.gst_element_factory_make_async(cString(factory), null);
-    if (element !== null) gst.gst_object_unref(gst.gst_object_ref_sink(element));
+    releaseFloating(await gstreamer().gst.gst_element_factory_make_async(cString(factory), null));
   }
+}
+
+/** Drops an element just made (floating, owned by no bin); nothing for NULL. */
+export function releaseFloating(element: Deno.PointerValue): void {
+  if (element === null) return;
+  const { gst } = gstreamer();
+  gst.gst_object_unref(gst.gst_object_ref_sink(element));
 }
 
 export interface SeekToStartOptions {

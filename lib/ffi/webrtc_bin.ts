@@ -29,7 +29,7 @@ import {
 } from "./gobject.ts";
 import { withPromise } from "./gst_promise.ts";
 import { type RsaKey, withStoredKeygen } from "./openssl.ts";
-import { forEachOfFactory, preloadElements } from "./element.ts";
+import { forEachOfFactory, preloadElements, releaseFloating } from "./element.ts";
 import { hostOs, receiveBufferOption } from "./library_path.ts";
 
 export type SdpType = "offer" | "answer";
@@ -102,9 +102,6 @@ export function prepareDtlsCertificate(options: DtlsCertificateOptions = {}): Pr
 
 async function makeCertificate(stored?: Promise<RsaKey | undefined>): Promise<DtlsCertificate> {
   const { gst } = gstreamer();
-  const release = (element: Deno.PointerValue) => {
-    if (element !== null) gst.gst_object_unref(gst.gst_object_ref_sink(element));
-  };
   // Neither webrtcbin nor dtlssrtpenc makes the certificate; they load the plugins (DTLS included)
   // off the event loop while the key is read.
   const [key] = await Promise.all([
@@ -116,7 +113,7 @@ async function makeCertificate(stored?: Promise<RsaKey | undefined>): Promise<Dt
       // On this thread: OpenSSL asks for the key through a JavaScript callback (see withStoredKeygen).
       const { used } = withStoredKeygen(
         key,
-        () => release(gst.gst_element_factory_make(cString("dtlsdec"), null)),
+        () => releaseFloating(gst.gst_element_factory_make(cString("dtlsdec"), null)),
       );
       // Not asked for: GStreamer's DTLS plugin is linked to another libcrypto than the one opened.
       return used ? "stored key" : "stored key not used";
@@ -160,7 +157,7 @@ export async function dtlsCertificatePem(): Promise<string> {
   try {
     return String(getProperty(element, "pem") ?? "");
   } finally {
-    gst.gst_object_unref(gst.gst_object_ref_sink(element));
+    releaseFloating(element);
   }
 }
 
