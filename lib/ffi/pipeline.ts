@@ -20,8 +20,8 @@ import { AppSink } from "./app_sink.ts";
 import { AppSrc } from "./app_src.ts";
 import { Branch, type BranchOptions } from "./branch.ts";
 import { WebRtcBin } from "./webrtc_bin.ts";
-import { Element, elementByName, seekToStart, type SeekToStartOptions } from "./element.ts";
-import { withProperty } from "./gobject.ts";
+import { Element, elementByName, forEachOfFactory, seekToStart, type SeekToStartOptions } from "./element.ts";
+import { setProperty, withProperty } from "./gobject.ts";
 
 export type PipelineState = "null" | "ready" | "paused" | "playing";
 const STATES: PipelineState[] = ["null", "ready", "paused", "playing"];
@@ -78,6 +78,14 @@ export class Pipeline {
   /** An element by the name the description gave it (`name=...`). */
   element(name: string): Element {
     return this.#adopt(new Element(this.#live(), name));
+  }
+
+  /**
+   * Sets `property` on every element that `factory` made in the pipeline, inside branches and bins
+   * too; returns how many there were.
+   */
+  setOnEach(factory: string, property: string, value: string | number | boolean): number {
+    return forEachOfFactory(this.#live(), factory, (element) => setProperty(element, property, value));
   }
 
   appSink(name: string): AppSink {

@@ -135,6 +135,16 @@ const RECEIVER_PARSE = "parse";
 export const RECEIVER_DEPAY = "depay";
 
 /**
+ * A new stream (a session, a reconnect, RTP joined mid-GOP) starts at a keyframe: the depayloader
+ * drops the frames before it, which decode to grey garbage (the frames a viewer's branch sent while it
+ * connected, and those until its keyframe) and are no picture yet. The depayloader takes this at its
+ * start; ReceiverPipeline then turns the property off, so that a loss (in that first keyframe too)
+ * never makes it wait for one: waiting froze the picture for up to 1.5 s under 2 % loss (bench
+ * --faults), keyframes being often hit too; the receiver asks for a keyframe at once instead.
+ */
+export const WAIT_FOR_FIRST_KEYFRAME = "wait-for-keyframe=true";
+
+/**
  * One WebRTC session's source, added in front of the running decoder and replaced on reconnect:
  * webrtcbin with its jitter buffer (inside, at `latencyMs`) and the depayloader. webrtcbin's source
  * pad appears once media flows and parse-launch links it then.
@@ -142,10 +152,7 @@ export const RECEIVER_DEPAY = "depay";
 export function webrtcSourceDescription(options: Pick<ReceiverOptions, "latencyMs">): string {
   return [
     `webrtcbin name=${RECEIVER_WEBRTC} bundle-policy=max-bundle latency=${options.latencyMs} ${RECEIVER_WEBRTC}.`,
-    // After a loss the depayloader passes the next frames on rather than waiting for a keyframe:
-    // waiting froze the picture for up to 1.5 s under 2 % loss (bench --faults), as keyframes were
-    // often hit too; the session asks for a keyframe at once instead (GstReceiverSession).
-    `rtph264depay name=${RECEIVER_DEPAY} request-keyframe=true wait-for-keyframe=false`,
+    `rtph264depay name=${RECEIVER_DEPAY} request-keyframe=true ${WAIT_FOR_FIRST_KEYFRAME}`,
   ].join(" ! ");
 }
 
@@ -186,7 +193,7 @@ export function receiverDescription(options: ReceiverOptions): string {
       (options.lowLatency && options.input.kind === "appsrc" ? " mode=none" : "") +
       // RTP input: each frame carries the sender's NTP time from RTCP sender reports (capture time).
       (options.input.kind === "udp" ? " add-reference-timestamp-meta=true" : ""),
-      "rtph264depay",
+      `rtph264depay ${WAIT_FOR_FIRST_KEYFRAME}`,
       parseAndDecode(options),
     ].join(" ! ");
   // The recording takes the access units beside the decoder, as the server's recording takes the tee's.

@@ -80,6 +80,7 @@ export class ReceiverPipeline {
     // The banner's still: at most one waiting, the newest.
     if (options.sink) this.#pipeline.appSrc(STILL_APPSRC).dropOldestBeyond({ buffers: 1 });
     this.#pipeline.play();
+    this.#waitOnlyForFirstKeyframes();
     this.#tap = (async () => {
       // The top rows of each frame: enough to read a pixel stamp, never the whole picture.
       // RTP and webrtcbin input: each frame carries the sender's NTP capture time from RTCP.
@@ -109,10 +110,21 @@ export class ReceiverPipeline {
       RECEIVER_DEPAY,
       { requested: true },
     );
+    this.#waitOnlyForFirstKeyframes();
     return {
       webrtc: branch.webrtcBin(RECEIVER_WEBRTC),
       remove: () => this.#closed ? Promise.resolve() : this.#pipeline.removeBranch(branch),
     };
+  }
+
+  /**
+   * The depayloaders took WAIT_FOR_FIRST_KEYFRAME when they started (their state was set): each drops
+   * what comes before its stream's first keyframe. Turned off now, a loss no longer starts a new wait,
+   * in that first keyframe too: one that arrives damaged is still a picture (unless its very start is
+   * lost: then the next one is).
+   */
+  #waitOnlyForFirstKeyframes(): void {
+    this.#pipeline.setOnEach("rtph264depay", "wait-for-keyframe", false);
   }
 
   /**

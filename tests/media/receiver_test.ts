@@ -26,7 +26,7 @@ Deno.test("receiverDescription passes packets at once with jitter-buffer latency
   );
   assertMatch(
     text,
-    /rtpjitterbuffer name=jitter latency=0 drop-on-latency=true mode=none ! rtph264depay ! h264parse name=parse ! tee name=units_tee ! avdec_h264 name=decoder thread-type=slice ! appsink name=frames/,
+    /rtpjitterbuffer name=jitter latency=0 drop-on-latency=true mode=none ! rtph264depay wait-for-keyframe=true ! h264parse name=parse ! tee name=units_tee ! avdec_h264 name=decoder thread-type=slice ! appsink name=frames/,
   );
 });
 
@@ -111,6 +111,13 @@ Deno.test("receiverDescription for webrtcbin starts at a funnel before the parse
   assert(!description.includes("webrtcbin"), "the session's webrtcbin is added later");
   const source = webrtcSourceDescription({ latencyMs: 0 });
   assertMatch(source, /^webrtcbin name=webrtc .*latency=0 webrtc\. ! rtph264depay name=depay /);
+});
+
+Deno.test("receiverDescription and webrtcSourceDescription start every stream at a keyframe", () => {
+  for (const input of [{ kind: "appsrc" }, { kind: "udp", address: "127.0.0.1", port: 5004 }] as const) {
+    assertMatch(receiverDescription({ ...base, input }), /rtph264depay wait-for-keyframe=true ! h264parse/);
+  }
+  assertMatch(webrtcSourceDescription({ latencyMs: 0 }), /rtph264depay name=depay .*wait-for-keyframe=true/);
 });
 
 Deno.test("jitterLatencyMs waits for a retransmission only where NACK repairs and the jitter buffer can wait", () => {
