@@ -1,6 +1,6 @@
 /** A named element of a running pipeline: properties and upstream events. */
 import { checked, CLOCK_TIME_NONE, cString, gstreamer } from "./gst.ts";
-import { getProperty, GVALUE_SIZE, hasProperty, type Plain } from "./gobject.ts";
+import { getProperty, GVALUE_SIZE, hasProperty, type Plain, setProperty } from "./gobject.ts";
 
 /** Looks up the element called `name` in `bin` (a new reference), or throws naming it. */
 export function elementByName(bin: Deno.PointerObject, name: string): Deno.PointerObject {
@@ -78,6 +78,16 @@ export function forEachOfFactory(
     gst.gst_iterator_free(iterator);
   }
   return count;
+}
+
+/** Sets `property` on each element that `factory` made inside `bin`, at any depth; returns how many. */
+export function setOnEachOfFactory(
+  bin: Deno.PointerObject,
+  factory: string,
+  property: string,
+  value: string | number | boolean,
+): number {
+  return forEachOfFactory(bin, factory, (element) => setProperty(element, property, value));
 }
 
 export class Element {

@@ -20,8 +20,14 @@ import { AppSink } from "./app_sink.ts";
 import { AppSrc } from "./app_src.ts";
 import { Branch, type BranchOptions } from "./branch.ts";
 import { WebRtcBin } from "./webrtc_bin.ts";
-import { Element, elementByName, forEachOfFactory, seekToStart, type SeekToStartOptions } from "./element.ts";
-import { setProperty, withProperty } from "./gobject.ts";
+import {
+  Element,
+  elementByName,
+  seekToStart,
+  type SeekToStartOptions,
+  setOnEachOfFactory,
+} from "./element.ts";
+import { withProperty } from "./gobject.ts";
 
 export type PipelineState = "null" | "ready" | "paused" | "playing";
 const STATES: PipelineState[] = ["null", "ready", "paused", "playing"];
@@ -85,7 +91,7 @@ export class Pipeline {
    * too; returns how many there were.
    */
   setOnEach(factory: string, property: string, value: string | number | boolean): number {
-    return forEachOfFactory(this.#live(), factory, (element) => setProperty(element, property, value));
+    return setOnEachOfFactory(this.#live(), factory, property, value);
   }
 
   appSink(name: string): AppSink {

@@ -29,7 +29,7 @@ import {
 } from "./gobject.ts";
 import { withPromise } from "./gst_promise.ts";
 import { type RsaKey, withStoredKeygen } from "./openssl.ts";
-import { forEachOfFactory, preloadElements, releaseFloating } from "./element.ts";
+import { forEachOfFactory, preloadElements, releaseFloating, setOnEachOfFactory } from "./element.ts";
 import { hostOs, receiveBufferOption } from "./library_path.ts";
 
 export type SdpType = "offer" | "answer";
@@ -416,7 +416,7 @@ export class WebRtcBin {
   setJitterBufferProperty(property: string, value: string | number | boolean): number {
     const rtpbin = this.#rtpBin();
     try {
-      return forEachOfFactory(rtpbin, "rtpjitterbuffer", (buffer) => setProperty(buffer, property, value));
+      return setOnEachOfFactory(rtpbin, "rtpjitterbuffer", property, value);
     } finally {
       gstreamer().gst.gst_object_unref(rtpbin);
     }
