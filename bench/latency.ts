@@ -182,7 +182,8 @@ if (!quick) {
 const viewerLines = viewerRows.length === 0 ? [] : [
   "### Receive-only viewers, 1920x1080@30, 14930 kbit/s",
   "",
-  "One webrtcbin process holds every viewer (nothing decoded); server CPU is the rov-server process alone.",
+  "One webrtcbin process holds every viewer (nothing decoded); server CPU is the rov-server process alone; " +
+  "fps counts the frames that arrive after the first second.",
   "",
   "| engine | viewers | server CPU % of a core | fps per viewer (min–max) | packets/s per viewer | lost per viewer (max) | shed by server |",
   "| --- | --- | --- | --- | --- | --- | --- |",

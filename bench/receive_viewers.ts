@@ -2,6 +2,9 @@
  * Receive-only viewers for the viewers table: N webrtcbin peers in this one process offer to
  * rov-server's /offer and count what arrives (access units after depayloading, packets and losses
  * from webrtcbin's statistics); nothing is decoded, so the server's cost per viewer is what shows.
+ * fps counts the access units that arrive from the second second to the end: the first second
+ * drains what a viewer's appsink held while the others connected (30.1 fps from a 30 fps source,
+ * counted from the start).
  * Prints one JSON line: per viewer { fps, packetsPerS, lost }.
  * Usage: deno run -A bench/receive_viewers.ts http://127.0.0.1:PORT/offer COUNT SECONDS
  */
@@ -31,9 +34,13 @@ const viewers = await Promise.all(Array.from({ length: count }, async () => {
   return { pipeline, session, frames: 0, packets: 0, lost: 0 };
 }));
 const started = performance.now();
+const settled = started + 1000;
 const pulls = viewers.map(async (v) => {
   const stop = AbortSignal.timeout(seconds * 1000);
-  for await (const _ of v.pipeline.appSink("frames").pull({ signal: stop })) v.frames++;
+  for await (const _ of v.pipeline.appSink("frames").pull({ signal: stop })) {
+    const now = performance.now();
+    if (now >= settled && now < started + seconds * 1000) v.frames++;
+  }
 });
 const tally = setInterval(() => {
   for (const v of viewers) {
@@ -51,7 +58,7 @@ for (const v of viewers) {
   v.lost += t.lost;
 }
 console.log(JSON.stringify(viewers.map((v) => ({
-  fps: Math.round(v.frames / elapsed * 10) / 10,
+  fps: Math.round(v.frames / (seconds - 1) * 10) / 10,
   packetsPerS: Math.round(v.packets / elapsed),
   lost: v.lost,
 }))));

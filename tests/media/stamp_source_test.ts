@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../support/assert.ts";
-import { StampSource } from "../../lib/media/stamp_source.ts";
+import { nextFrameDue, StampSource } from "../../lib/media/stamp_source.ts";
 import { readStamp, unwrapStamp } from "../../lib/stats/pixel_stamp.ts";
 import type { AppSrc } from "../../lib/ffi/app_src.ts";
 
@@ -34,4 +34,31 @@ Deno.test("StampSource with a clock draws bright digits on a dark box in the low
   assert(box.filter((v) => v === 16).length > 20, "dark box");
   assert(box.filter((v) => v === 235).length > 4, "bright segments");
   assertEquals(plain.subarray(row * 640 + 300, row * 640 + 620).filter((v) => v === 16).length < 20, true);
+});
+
+Deno.test("nextFrameDue keeps frames on a fixed grid, follows a late one at once and skips after a stall", () => {
+  const period = 1000 / 30;
+  assertEquals(nextFrameDue(0, 2, period), period); // on time: one period on
+  assertEquals(nextFrameDue(period, period + 3, period), 2 * period); // 3 ms late: the grid holds
+  assertEquals(nextFrameDue(0, 50, period), period); // more than a frame late: the next one at once
+  // A 200 ms stall: the five missed frames are skipped; the next is due now, then on the same grid.
+  const after = nextFrameDue(0, 200, period);
+  assertEquals(Math.round(after * 1000) / 1000, 200);
+  assertEquals(
+    Math.round(nextFrameDue(after, 201, period) * 1000) / 1000,
+    Math.round(7 * period * 1000) / 1000,
+  );
+});
+
+Deno.test("StampSource.start pushes frames at the rate asked, not at the timer's rounded one", async () => {
+  const { pushed, source } = frames();
+  const stamps = new StampSource(source, 64, 48);
+  // 1000/150 ms is a fraction the timers round: setInterval gave ~157 frames a second here (and 29.5 at 30).
+  stamps.start(150);
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  stamps.stop();
+  const count = pushed.length;
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assertEquals(pushed.length, count, "nothing after stop()");
+  assert(count >= 285 && count <= 301, `${count} frames in 2 s at 150 fps`);
 });
