@@ -121,10 +121,13 @@ export async function rovStream(
       `${dir}/frames.jsonl`,
     ]);
     const first = client.stderr.wait(/First frame/, 30_000).then(() => performance.now() - t0);
-    const { cpu } = await withCpu({ server: server.child.pid, client: client.child.pid }, async () => {
-      await first;
-      await client.child.status;
-    });
+    // CPU while the picture runs, from the first frame on: start-up (imports, DTLS certificate,
+    // negotiation) is the first-frame column's, and would weigh differently in rounds of a few seconds.
+    await first;
+    const { cpu } = await withCpu(
+      { server: server.child.pid, client: client.child.pid },
+      () => client.child.status,
+    );
     await Promise.all([client.stdout.done, client.stderr.done]);
     return {
       name: (transport === "rtp" ? "(b) rov-stream RTP" : `(a) rov-stream WebRTC, ${engine} engine`) +
@@ -227,6 +230,46 @@ export async function firstFrames(s: Setting, runs: number): Promise<number[]> {
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * Runs every contender in `rounds` rounds, interleaved (each contender once per round, in the same
+ * order), and pools each one's rounds: latencies joined, CPU averaged, the median first frame. On this
+ * shared machine the load drifts within a minute; interleaving puts each contender under the same drift,
+ * where back-to-back runs put one contender in a busy stretch and its rival in a quiet one.
+ */
+export async function interleaved(
+  contenders: [string, () => Promise<Result>][],
+  rounds: number,
+  options: { onRound?: (name: string, round: number, result: Result) => void } = {},
+): Promise<{ pooled: Result[]; byRound: Result[][] }> {
+  const byRound: Result[][] = contenders.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [name, run]] of contenders.entries()) {
+      const r = await run().catch((
+        e,
+      ) => ({ name, latencies: [], cpu: {}, note: String(e).split("\n")[0] } as Result));
+      options.onRound?.(name, round, r);
+      byRound[i].push(r);
+    }
+  }
+  const pooled = byRound.map((runs, i): Result => {
+    const roles = [...new Set(runs.flatMap((r) => Object.keys(r.cpu)))];
+    const cpu = Object.fromEntries(roles.map((role) => {
+      const values = runs.map((r) => r.cpu[role]).filter((v) => v !== undefined && !Number.isNaN(v));
+      return [role, values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN];
+    }));
+    const firsts = runs.map((r) => r.firstFrameMs).filter((v): v is number => v !== undefined);
+    const notes = [...new Set(runs.map((r) => r.note).filter(Boolean))];
+    return {
+      name: runs[0]?.name ?? contenders[i][0],
+      latencies: runs.flatMap((r) => r.latencies),
+      cpu,
+      firstFrameMs: percentile(firsts, 50),
+      note: notes.length ? notes.join("; ") : undefined,
+    };
+  });
+  return { pooled, byRound };
 }
 
 /** One row of the viewers table: `count` receive-only viewers of one server for `seconds`. */

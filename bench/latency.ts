@@ -12,6 +12,7 @@ import {
   aiortc,
   baseline,
   firstFrames,
+  interleaved,
   passthroughRun,
   type Result,
   rovStream,
@@ -56,35 +57,39 @@ const sizes: (Setting & { peers: boolean })[] = quick
     { width: 1280, height: 720, fps: 30, bitrateKbps: 6636, seconds: 15, peers: false },
     { width: 1920, height: 1080, fps: 30, bitrateKbps: 14930, seconds: 15, peers: false },
   ];
+/** Rounds per contender: the full run interleaves three; --quick runs one. */
+const rounds = quick ? 1 : 3;
 const fmt = (v: number | undefined, digits = 1) =>
   v === undefined || Number.isNaN(v) ? "—" : v.toFixed(digits);
 const lines: string[] = [];
 const checks: string[] = [];
 for (const s of sizes) {
   const label = `${s.width}x${s.height}@${s.fps}, ${s.bitrateKbps} kbit/s`;
-  const results: Result[] = [];
+  // Each contender runs in `rounds` rounds of seconds / rounds, interleaved (see interleaved()).
+  const round: Setting = { ...s, seconds: s.seconds / rounds };
   const contenders: [string, () => Promise<Result>][] = [
-    ["(c) native GStreamer baseline", () => baseline(s)],
-    ["(a) rov-stream WebRTC, gstreamer engine", () => rovStream("webrtc", s, "gstreamer")],
-    ["(a) rov-stream WebRTC, werift engine", () => rovStream("webrtc", s, "werift")],
-    ["(b) rov-stream RTP", () => rovStream("rtp", s)],
+    ["(c) native GStreamer baseline", () => baseline(round)],
+    ["(a) rov-stream WebRTC, gstreamer engine", () => rovStream("webrtc", round, "gstreamer")],
+    ["(a) rov-stream WebRTC, werift engine", () => rovStream("webrtc", round, "werift")],
+    ["(b) rov-stream RTP", () => rovStream("rtp", round)],
   ];
-  if (s.peers) contenders.push(["(d) aiortc", () => aiortc(s)]);
+  if (s.peers) contenders.push(["(d) aiortc", () => aiortc(round)]);
   // The demo's picture (`--source test`, stamped too) against the measuring source, same settings.
-  else contenders.push(["(b) rov-stream RTP, --source test", () => rovStream("rtp", s, "gstreamer", "test")]);
-  for (const [name, run] of contenders) {
-    console.error(`[${label}] ${name}: running for ${s.seconds} s ...`);
-    const r = await run().catch((
-      e,
-    ) => ({ name, latencies: [], cpu: {}, note: String(e).split("\n")[0] } as Result));
-    const m = summary(r);
-    console.error(
-      `[${label}] ${name}: p50 ${fmt(m.p50)} ms, p95 ${fmt(m.p95)} ms, ${m.n} frames${
-        r.note ? ` (${r.note})` : ""
-      }`,
-    );
-    results.push(r);
-  }
+  else {contenders.push(["(b) rov-stream RTP, --source test", () =>
+      rovStream("rtp", round, "gstreamer", "test")]);}
+  const announced = contenders.map(([name, run]): [string, () => Promise<Result>] => [name, () => {
+    console.error(`[${label}] ${name}: running for ${round.seconds} s ...`);
+    return run();
+  }]);
+  const { pooled: results, byRound } = await interleaved(announced, rounds, {
+    onRound: (name, i, r) => {
+      const m = summary(r);
+      console.error(
+        `[${label}] ${name}, round ${i + 1} of ${rounds} (${round.seconds} s): p50 ${fmt(m.p50)} ms, ` +
+          `p95 ${fmt(m.p95)} ms, ${m.n} frames${r.note ? ` (${r.note})` : ""}`,
+      );
+    },
+  });
   if (s.peers) await browserRow(label, s, results);
   const base = summary(results[0]);
   lines.push(
@@ -101,6 +106,14 @@ for (const s of sizes) {
       `| ${r.name}${r.note ? ` (${r.note})` : ""} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(m.p99)} | ${
         ratio(m.p50, base.p50)
       } | ${ratio(m.p95, base.p95)} | ${m.n} | ${cpuText} | ${fmt(r.firstFrameMs, 0)} |`,
+    );
+  }
+  if (rounds > 1) {
+    const perRound = (i: number) => byRound[i].map((r) => fmt(summary(r).p50)).join(" / ");
+    lines.push(
+      "",
+      `p50 per round (${rounds} × ${round.seconds} s, interleaved): (a, gstreamer) ${perRound(1)}; ` +
+        `(b) RTP ${perRound(3)}; (c) ${perRound(0)}`,
     );
   }
   lines.push("");
@@ -275,6 +288,13 @@ const report = [
   "",
   "Latency is capture → decoded, per frame, from the capture time stamped into the pixels (docs/latency.md);",
   "all contenders run on loopback on this one machine and clock. Ratios are to the native baseline (c) in the same run.",
+  ...(rounds > 1
+    ? [
+      `Each contender runs in ${rounds} rounds, interleaved (c, a, a, b, … then again), pooled: the load of this shared`,
+      "machine drifts within a minute. rov-stream's CPU is counted from its first frame on; (c), (d) and Chromium's",
+      "server include their start-up.",
+    ]
+    : []),
   "",
   ...lines,
   ...viewerLines,

@@ -1,5 +1,6 @@
 /** `deno task bench --quick` runs to the end here and reports every contender with real figures. */
 import { assert, assertEquals, assertMatch } from "./support/assert.ts";
+import { interleaved, type Result } from "../bench/contenders.ts";
 
 Deno.test("the quick latency benchmark measures every contender and writes its report", async () => {
   const out = await Deno.makeTempFile({ suffix: ".md" });
@@ -63,4 +64,30 @@ Deno.test("writeResultsPart rewrites one part of the results file and keeps the 
   } finally {
     await Deno.remove(out);
   }
+});
+
+Deno.test("interleaved runs each contender once per round, in order, and pools their rounds", async () => {
+  const order: string[] = [];
+  const run = (name: string, latency: number, cpu: number) => () => {
+    order.push(name);
+    return Promise.resolve<Result>({
+      name,
+      latencies: [latency, latency + 1],
+      cpu: { server: cpu },
+      firstFrameMs: latency,
+    });
+  };
+  let second = 0;
+  const { pooled, byRound } = await interleaved([
+    ["a", () => run("a", 10 + second++ * 10, 40 + second * 10)()],
+    ["b", run("b", 5, 20)],
+    ["c", () => Promise.reject(new Error("Cannot start c: no such thing"))],
+  ], 3);
+  assertEquals(order, ["a", "b", "a", "b", "a", "b"]);
+  assertEquals(byRound.map((runs) => runs.length), [3, 3, 3]);
+  assertEquals(pooled[0].latencies, [10, 11, 20, 21, 30, 31]);
+  assertEquals(pooled[0].cpu.server, 60); // the mean of 50, 60 and 70
+  assertEquals(pooled[0].firstFrameMs, 20); // the median round
+  assertEquals(pooled[2].latencies, []);
+  assertEquals(pooled[2].note, "Error: Cannot start c: no such thing");
 });
