@@ -75,8 +75,8 @@ for (const s of sizes) {
   ];
   if (s.peers) contenders.push(["(d) aiortc", () => aiortc(round)]);
   // The demo's picture (`--source test`, stamped too) against the measuring source, same settings.
-  else {contenders.push(["(b) rov-stream RTP, --source test", () =>
-      rovStream("rtp", round, "gstreamer", "test")]);}
+  const demo = () => rovStream("rtp", round, "gstreamer", "test");
+  if (!s.peers) contenders.push(["(b) rov-stream RTP, --source test", demo]);
   const announced = contenders.map(([name, run]): [string, () => Promise<Result>] => [name, () => {
     console.error(`[${label}] ${name}: running for ${round.seconds} s ...`);
     return run();
